@@ -59,12 +59,11 @@ def _output(out):
 
 def _front(nb):
     "Title and description from the raw front-matter cell nbdev's processing writes."
+    import yaml
     for c in nb['cells']:
         if c['cell_type'] == 'raw':
-            fm = _src(c['source'])
-            t = re.search(r"^title:\s*['\"]?(.*?)['\"]?\s*$", fm, re.M)
-            d = re.search(r"^description:\s*['\"]?(.*?)['\"]?\s*$", fm, re.M)
-            return (t.group(1) if t else ''), (d.group(1) if d else '')
+            fm = yaml.safe_load(_src(c['source']).strip().strip('-')) or {}
+            return str(fm.get('title', '')), str(fm.get('description', ''))
     return '', ''
 
 def _sidebar():

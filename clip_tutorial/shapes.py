@@ -174,14 +174,16 @@ def sample_scenes(splits:list, # the split of each image
 def draw_scenes(scenes:list, # what to draw
                 paths:list, # one PNG path per scene, all in one folder
                 image_size:int, # side of each image, in pixels
-                settings:dict): # everything that determines the pixels, saved as `shapes.json`
+                settings:dict, # everything that determines the pixels, saved as `shapes.json`
+                progress:bool=True): # show a progress bar for 1000 scenes or more
     "Save each scene as a PNG unless `shapes.json` beside them shows they are drawn already; True if drawn."
     dest = Path(paths[0]).parent
     cfg = dest / "shapes.json"
     if cfg.exists() and json.loads(cfg.read_text()) == settings and all(Path(p).exists() for p in paths): return False
     dest.mkdir(parents=True, exist_ok=True)
     cfg.unlink(missing_ok=True)
-    for s, p in zip(progress_bar(scenes, leave=False, display=len(scenes) >= 1000), paths): s.draw(image_size).save(p, compress_level=1)
+    bar = progress_bar(scenes, leave=False) if progress and len(scenes) >= 1000 else scenes
+    for s, p in zip(bar, paths): s.draw(image_size).save(p, compress_level=1)
     cfg.write_text(json.dumps(settings))
     return True
 
@@ -228,7 +230,8 @@ def make_shapes(dest, # folder for the PNGs (created if needed)
                 holdout=(), # (colour, shape) pairs such as ("red", "circle") kept out of train
                 valid_pct:float=0.1, # share of images for validation
                 test_pct:float=0.1, # share of images for testing
-                two_pct:float=TWO_OBJECT_PCT): # share of scenes with two objects
+                two_pct:float=TWO_OBJECT_PCT, # share of scenes with two objects
+                progress:bool=True): # show a progress bar while drawing 1000 images or more
     "Draw `n_images` seeded scenes as PNGs into `dest` (reused when already drawn) and return their caption table."
     _check_shapes_args(n_images, image_size, holdout, valid_pct, test_pct, two_pct)
     holdout = [tuple(p) for p in holdout]
@@ -237,7 +240,7 @@ def make_shapes(dest, # folder for the PNGs (created if needed)
     paths = [Path(dest) / f"shapes_{i:05d}.png" for i in range(n_images)]
     settings = dict(version=1, n_images=n_images, image_size=image_size, seed=seed, holdout=holdout,
                     valid_pct=valid_pct, test_pct=test_pct, two_pct=two_pct)
-    draw_scenes(scenes, paths, image_size, json.loads(json.dumps(settings)))
+    draw_scenes(scenes, paths, image_size, json.loads(json.dumps(settings)), progress)
     return scene_table(scenes, paths, splits)
 
 # %% ../nbs/01_shapes.ipynb #d60b7798

@@ -38,6 +38,7 @@ def _math(text):
 
 def _md(text):
     import markdown
+    text = re.sub(r'\]\(([^)]*)\)\{[^}]*\}', r'](\1)', text)  # Quarto link attributes such as {target="_blank"}
     return markdown.markdown(_math(text), extensions=['fenced_code', 'tables', 'sane_lists'])
 
 def _src(x): return ''.join(x) if isinstance(x, list) else (x or '')
@@ -92,7 +93,9 @@ def render_page(nb_path, pages):
         if c['cell_type'] == 'markdown': body.append(_md(_src(c['source'])))
         elif c['cell_type'] == 'code':
             src = _src(c['source'])
-            if src.strip(): body.append(f'<pre><code class="python">{html.escape(src)}</code></pre>')
+            echo = not re.search(r'^#\|\s*echo:\s*false', src, re.M)
+            src = '\n'.join(l for l in src.splitlines() if not l.startswith('#|')).strip()
+            if src and echo: body.append(f'<pre><code class="python">{html.escape(src)}</code></pre>')
             for o in c.get('outputs', []):
                 h, err = _output(o); body.append(h); errors += err
     nav = ''.join(f'<a href="{p.rsplit(".", 1)[0]}.html"{" class=cur" if p == nb_path.name else ""}>{html.escape(t)}</a>'

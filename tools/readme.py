@@ -36,8 +36,9 @@ def render():
                 parts.append(f'![](images/{name})')
             elif 'text/markdown' in data: parts.append(_src({'source': data['text/markdown']}).strip())
             elif 'text/plain' in data or out.get('output_type') == 'stream':
-                txt = _src({'source': data.get('text/plain', out.get('text', ''))}).rstrip()
-                if txt: parts.append(f'```\n{txt}\n```')
+                txt = _src({'source': data.get('text/plain', out.get('text', ''))})
+                txt = '\n'.join(l.rsplit('\r', 1)[-1] for l in txt.split('\n')).rstrip()  # a progress bar's last state
+                if txt.strip(' \n█'): parts.append(f'```\n{txt}\n```')
     title = re.sub(r'^#\s+', '', parts[0].splitlines()[0]) if parts else 'clip_tutorial'
     body = '\n\n'.join(parts)
     # nbdev's front-matter idiom `# Title` + `> subtitle` reads the same in markdown
@@ -45,7 +46,7 @@ def render():
 
 def main(check=False):
     md, images = render()
-    stale = not README.exists() or README.read_text() != md
+    stale = not README.exists() or README.read_bytes() != md.encode()
     stale |= any(not (IMAGES/n).exists() for n in images)
     if check:
         if stale: print('README.md is stale: run python tools/readme.py'); return 1

@@ -10,7 +10,7 @@ __all__ = ['PRECISIONS', 'RESUMABLE', 'SHOW', 'MODELS', 'TrainConfig', 'param_gr
            'build_model', 'make_loaders', 'train', 'plot_history', 'plot_similarity', 'predictions', 'save_plots',
            'config_cli', 'recall_table', 'clip_tutorial_train']
 
-# %% ../nbs/06_train.ipynb #8a0137c7
+# %% ../nbs/06_train.ipynb #0883654b
 import hashlib, importlib, inspect, json, math, random, shutil, time
 from dataclasses import asdict, dataclass, fields, replace
 from functools import partial
@@ -32,7 +32,7 @@ from .retrieval import (embed_images, embed_texts, evaluate, model_fingerprint, 
                                      relevance_from_index, relevance_from_scene, show_text_to_image, text_to_image)
 from .shapes import make_shapes, shapes_vocab
 
-# %% ../nbs/06_train.ipynb #2c472fe8
+# %% ../nbs/06_train.ipynb #4e2bb2d9
 @dataclass
 class TrainConfig:
     "Every setting of a training run; each field is also a flag of `clip_tutorial_train`."
@@ -61,7 +61,7 @@ class TrainConfig:
     log:str='' # also log to 'wandb' or 'tensorboard' (needs that package)
     progress:bool=True # show progress bars and the per-epoch table
 
-# %% ../nbs/06_train.ipynb #4b3d94f5
+# %% ../nbs/06_train.ipynb #9622949e
 def param_groups(model, # a `CLIP` (any module whose towers are `image_encoder` and `text_encoder`)
                  lr:float, # learning rate of everything outside the towers: heads, `logit_scale`
                  image_lr:float|None=None, # image tower's learning rate (default: `lr`)
@@ -80,7 +80,7 @@ def param_groups(model, # a `CLIP` (any module whose towers are `image_encoder` 
         g['params'].append(p)
     return list(groups.values())
 
-# %% ../nbs/06_train.ipynb #75124566
+# %% ../nbs/06_train.ipynb #ac019df0
 def warmup_cosine(step:int, # optimiser steps taken so far
                   total_steps:int, # steps in the whole run
                   warmup_steps:int, # steps of linear warm-up
@@ -91,7 +91,7 @@ def warmup_cosine(step:int, # optimiser steps taken so far
     t = min(1., (step - warmup_steps) / max(1, total_steps - warmup_steps))
     return min_ratio + (1 - min_ratio) * 0.5 * (1 + math.cos(math.pi * t))
 
-# %% ../nbs/06_train.ipynb #91a2ddcc
+# %% ../nbs/06_train.ipynb #65b0e52b
 def make_scheduler(opt, # the optimiser
                    total_steps:int, # steps in the whole run
                    warmup_pct:float=0.1, # share of them spent warming up
@@ -100,7 +100,7 @@ def make_scheduler(opt, # the optimiser
     f = partial(warmup_cosine, total_steps=total_steps, warmup_steps=max(1, round(warmup_pct * total_steps)))
     return torch.optim.lr_scheduler.LambdaLR(opt, f)
 
-# %% ../nbs/06_train.ipynb #23e8790a
+# %% ../nbs/06_train.ipynb #f0d07fac
 PRECISIONS = ('auto', 'fp32', 'bf16', 'fp16')
 
 def amp_setup(device:str, # where the model runs, "cpu" or "cuda"
@@ -112,7 +112,7 @@ def amp_setup(device:str, # where the model runs, "cpu" or "cuda"
     dtype, dev = dict(bf16=torch.bfloat16, fp16=torch.float16).get(precision), torch.device(device).type
     return partial(torch.autocast, dev, dtype=dtype, enabled=dtype is not None), torch.amp.GradScaler(dev, enabled=precision == 'fp16')
 
-# %% ../nbs/06_train.ipynb #d10d993c
+# %% ../nbs/06_train.ipynb #c1c450f9
 def loss_for(model)->callable: # f(img_emb, txt_emb, logit_scale, image_idx) -> scalar
     "The model's training loss: `siglip_loss` with its `logit_bias` when it has one, else `clip_loss`."
     if getattr(model, 'logit_bias', None) is None: return clip_loss
@@ -127,7 +127,7 @@ def forward_batch(model, # a `CLIP`
     txt_emb = F.normalize(model.text_head(batch['text_features']), dim=-1)
     return img_emb, txt_emb, model.logit_scale.clamp(max=math.log(100)).exp()
 
-# %% ../nbs/06_train.ipynb #5e57670d
+# %% ../nbs/06_train.ipynb #4d6f84fc
 def train_step(model, # a `CLIP`, in train mode
                batch:dict, # one batch, on the model's device
                opt, sched, # optimiser and its scheduler
@@ -149,7 +149,7 @@ def train_step(model, # a `CLIP`, in train mode
     with torch.no_grad(): model.logit_scale.clamp_(0, math.log(100))
     return loss.detach()
 
-# %% ../nbs/06_train.ipynb #c515e886
+# %% ../nbs/06_train.ipynb #c5f1ffe3
 def relevance(sub:pd.DataFrame, # the caption rows of one split
               caption_image_idx, # (T,) index of each caption's image
               n_images:int, # number of unique images I
@@ -176,7 +176,7 @@ def embedding_metrics(img_emb, # (I, D) normalised image embeddings
             total += loss_fn(img_emb[ii], txt_emb[idx], logit_scale, ii.to(img_emb.device)).item() * len(idx)
     return dict(valid_loss=total / len(perm), **recall_at_k((txt_emb @ img_emb.T).float().cpu(), relevant))
 
-# %% ../nbs/06_train.ipynb #701bad79
+# %% ../nbs/06_train.ipynb #da385376
 def validate(model, # a `CLIP`
              df:pd.DataFrame, # caption table
              split:str='valid', # the split to score
@@ -192,7 +192,7 @@ def validate(model, # a `CLIP`
     return embedding_metrics(img_emb.to(model.device), txt_emb.to(model.device), caption_image_idx,
                              relevance(sub, caption_image_idx, len(images)), scale, loss_for(model), batch_size)
 
-# %% ../nbs/06_train.ipynb #142fcb69
+# %% ../nbs/06_train.ipynb #17c75a3d
 @torch.no_grad()
 def tower_features(model, # a `CLIP`
                    df:pd.DataFrame, # caption table
@@ -205,15 +205,16 @@ def tower_features(model, # a `CLIP`
     caption_image_idx, images = pd.factorize(sub['image'])
     tfm, was_training, caps, img, txt = model.image_transform(train=False), model.training, list(sub['caption']), [], []
     model.eval()
-    for i in progress_bar(range(0, len(images), batch_size), display=progress, leave=False):
+    bar = partial(progress_bar, leave=False) if progress else iter
+    for i in bar(range(0, len(images), batch_size)):
         x = torch.stack([tfm(load_image(p)) for p in images[i:i + batch_size]]).to(model.device)  # (B, 3, H, W)
         img.append(model.image_encoder(x).float().cpu())
-    for i in progress_bar(range(0, len(caps), 256), display=progress, leave=False):
+    for i in bar(range(0, len(caps), 256)):
         txt.append(model.text_encoder(*model.tokenize(caps[i:i + 256]).values()).float().cpu())
     model.train(was_training)
     return dict(image_features=torch.cat(img), text_features=torch.cat(txt), caption_image_idx=torch.as_tensor(caption_image_idx))
 
-# %% ../nbs/06_train.ipynb #77df68e5
+# %% ../nbs/06_train.ipynb #f8a93f87
 def cached_features(model, # a `CLIP` with frozen towers
                     df:pd.DataFrame, # caption table
                     split:str, # which split
@@ -224,7 +225,7 @@ def cached_features(model, # a `CLIP` with frozen towers
     "`tower_features`, read from disk when these towers already embedded these images and captions."
     sub = df[df['split'] == split]
     key = '|'.join([model_fingerprint(model.image_encoder), model_fingerprint(model.text_encoder),
-                    json.dumps(model.data_config, default=str), *sub['image'], *sub['caption']])
+                    json.dumps(model.data_config, default=str), *map(str, map(Path.resolve, map(Path, sub['image']))), *sub['caption']])
     path = Path(cache_dir or CACHE_DIR/'features')/f'{split}-{hashlib.sha1(key.encode()).hexdigest()[:16]}.safetensors'
     if path.exists(): f = load_file(path)
     else:
@@ -233,7 +234,7 @@ def cached_features(model, # a `CLIP` with frozen towers
         save_file(f, path)
     return f | dict(relevant=relevance(sub, f['caption_image_idx'], len(f['image_features'])))
 
-# %% ../nbs/06_train.ipynb #955133f4
+# %% ../nbs/06_train.ipynb #a7aabcd1
 class FeatureDataset(Dataset):
     "Item i: image i's cached features with the features of one of its captions, drawn at random at each access."
     def __init__(self, features:dict): # from `cached_features`
@@ -258,7 +259,7 @@ def validate_features(model, # a `CLIP`
     model.train(was_training)
     return embedding_metrics(img_emb, txt_emb, features['caption_image_idx'], features['relevant'], scale, loss_for(model), batch_size)
 
-# %% ../nbs/06_train.ipynb #24742906
+# %% ../nbs/06_train.ipynb #b37a6e39
 def _jsonable(o):
     if isinstance(o, (tuple, list)): return [_jsonable(x) for x in o]
     if isinstance(o, dict): return {k: _jsonable(v) for k, v in o.items()}
@@ -281,7 +282,7 @@ def load_optimizer_state(opt, # an optimiser over the same parameter groups
         if key.startswith('optimizer.'): _, i, k = key.split('.', 2); state.setdefault(int(i), {})[k] = v
     opt.load_state_dict(dict(state=state, param_groups=meta['param_groups']))
 
-# %% ../nbs/06_train.ipynb #8da8553d
+# %% ../nbs/06_train.ipynb #17141f6e
 def rng_state(generator=None, # a loader's `torch.Generator`, if it has one
              )->tuple: # (tensors, JSON-able dict)
     "The state of every random generator: torch (CPU, CUDA, `generator`), Python's `random`, NumPy."
@@ -302,7 +303,7 @@ def set_rng_state(tensors:dict, # `rng_state`'s tensors
     v, s, g = meta['python']; random.setstate((v, tuple(s), g))
     n = meta['numpy']; np.random.set_state((n[0], np.array(n[1], dtype=np.uint32), *n[2:]))
 
-# %% ../nbs/06_train.ipynb #a26d128c
+# %% ../nbs/06_train.ipynb #12c25bab
 class Trainer:
     "Optimiser groups, warm-up + cosine, mixed precision, validation and checkpoints around a `CLIP`."
     def __init__(self, model, # a `CLIP` on its device
@@ -316,7 +317,7 @@ class Trainer:
         self.autocast, self.scaler = amp_setup(c.device, c.precision)
         self.loss_fn, self.epoch, self.step, self.best, self.history = loss_for(model), 0, 0, -1., []
 
-# %% ../nbs/06_train.ipynb #e3e4cc88
+# %% ../nbs/06_train.ipynb #6d40239c
 @patch
 def one_epoch(self:Trainer, mb=None, # the parent `master_bar`, if any
               on_step=None, # called with the trainer after every step
@@ -324,16 +325,16 @@ def one_epoch(self:Trainer, mb=None, # the parent `master_bar`, if any
     "One pass over `train_dl`, with a progress bar showing the running loss."
     self.model.train()
     c, total, smooth = self.config, 0., 0.
-    pb = progress_bar(self.train_dl, parent=mb, display=c.progress, leave=False)
+    pb = progress_bar(self.train_dl, parent=mb, leave=False) if c.progress else self.train_dl
     for i, batch in enumerate(pb):
         batch = {k: v.to(self.model.device, non_blocking=True) for k, v in batch.items()}
         loss = train_step(self.model, batch, self.opt, self.sched, self.scaler, self.autocast, self.loss_fn, c.grad_clip).item()
         self.step, total, smooth = self.step + 1, total + loss, 0.98 * smooth + 0.02 * loss
-        pb.comment = f'loss {smooth / (1 - 0.98 ** (i + 1)):.3f}'  # debiased moving average
+        if c.progress: pb.comment = f'loss {smooth / (1 - 0.98 ** (i + 1)):.3f}'  # debiased moving average
         if on_step: on_step(self)
     return total / len(self.train_dl)
 
-# %% ../nbs/06_train.ipynb #da44c45e
+# %% ../nbs/06_train.ipynb #98f652d8
 @patch
 def save_checkpoint(self:Trainer, path): # folder to write, replaced atomically
     "`CLIP.save` plus optimiser, schedule, scaler, counters, history and RNG states."
@@ -348,7 +349,7 @@ def save_checkpoint(self:Trainer, path): # folder to write, replaced atomically
     shutil.rmtree(path, ignore_errors=True)
     tmp.rename(path)  # a crash mid-save leaves the previous checkpoint whole
 
-# %% ../nbs/06_train.ipynb #73d0b9ce
+# %% ../nbs/06_train.ipynb #7237ecde
 RESUMABLE = ('epochs', 'resume', 'progress', 'num_workers', 'log', 'out_dir', 'data_path', 'cache_dir')  # may differ on resume
 
 @patch
@@ -368,7 +369,7 @@ def load_checkpoint(self:Trainer, path): # folder written by `save_checkpoint`
     self.epoch, self.step, self.best, self.history = meta['epoch'], meta['step'], meta['best'], meta['history']
     return self
 
-# %% ../nbs/06_train.ipynb #930900c1
+# %% ../nbs/06_train.ipynb #36883867
 def make_logger(kind:str, # '', 'wandb' or 'tensorboard'
                 out_dir, # the run's folder
                 config:TrainConfig, # logged with the run
@@ -387,7 +388,7 @@ def make_logger(kind:str, # '', 'wandb' or 'tensorboard'
         w.flush()
     return _log
 
-# %% ../nbs/06_train.ipynb #a52881b0
+# %% ../nbs/06_train.ipynb #0a5ce3d6
 SHOW = ['epoch', 'train_loss', 'valid_loss', 't2i_R@1', 't2i_R@5', 'i2t_R@1', 'i2t_R@5', 'time']  # columns of the live table
 
 @patch
@@ -403,7 +404,7 @@ def end_epoch(self:Trainer, row:dict): # this epoch's metrics
         self.model.save(self.out/'best')
     self.save_checkpoint(self.out/'last')
 
-# %% ../nbs/06_train.ipynb #aa358b90
+# %% ../nbs/06_train.ipynb #cf55d513
 @patch
 def fit(self:Trainer, on_step=None, # called with the trainer after every step
        )->pd.DataFrame: # one row per epoch
@@ -423,7 +424,7 @@ def fit(self:Trainer, on_step=None, # called with the trainer after every step
         if mb: mb.write([f'{row[k]:.0f}' if k == 'epoch' else f'{row[k]:.3f}' for k in SHOW], table=True)
     return pd.DataFrame(self.history)
 
-# %% ../nbs/06_train.ipynb #74e27236
+# %% ../nbs/06_train.ipynb #e81fc669
 def load_captions(config:TrainConfig)->pd.DataFrame: # the caption table with train / valid / test splits
     "The run's caption table: drawn shape scenes, or Flickr8k from `data_path`."
     c = config
@@ -446,7 +447,7 @@ def build_model(config:TrainConfig)->CLIP: # on `config.device`
     if c.model == 'tiny' and c.data != 'shapes': raise ValueError("model='tiny' only knows the shapes vocabulary: use 'lite' or 'resnet50'")
     return CLIP(cfg).to(c.device)
 
-# %% ../nbs/06_train.ipynb #0f68215c
+# %% ../nbs/06_train.ipynb #5e6e187d
 def make_loaders(config:TrainConfig, # the run's settings
                  model, # the `CLIP` to train
                  df:pd.DataFrame, # caption table
@@ -462,7 +463,7 @@ def make_loaders(config:TrainConfig, # the run's settings
     train_dl = DataLoader(ds, c.batch_size, shuffle=True, drop_last=len(ds) > c.batch_size, generator=torch.Generator().manual_seed(c.seed))
     return train_dl, partial(validate_features, features=valid_f, batch_size=c.batch_size)
 
-# %% ../nbs/06_train.ipynb #a808bfff
+# %% ../nbs/06_train.ipynb #3abe6f7a
 def train(config:TrainConfig|None=None, # the run's settings (default: `TrainConfig()`)
           on_step=None, # called with the `Trainer` after every step
           **kwargs, # `TrainConfig` fields overriding `config`
@@ -479,7 +480,7 @@ def train(config:TrainConfig|None=None, # the run's settings (default: `TrainCon
     save_plots(model, df, history, c.out_dir)
     return model.eval(), history
 
-# %% ../nbs/06_train.ipynb #29c8710b
+# %% ../nbs/06_train.ipynb #29f8e799
 def plot_history(history:pd.DataFrame, # from `train` or metrics.csv
                 ):
     "Loss (train and validation) and validation Recall@K in both directions, per epoch."
@@ -492,7 +493,7 @@ def plot_history(history:pd.DataFrame, # from `train` or metrics.csv
     fig.tight_layout()
     return fig
 
-# %% ../nbs/06_train.ipynb #ca9cabb2
+# %% ../nbs/06_train.ipynb #40da5ac0
 def plot_similarity(model, # a `CLIP`
                     df:pd.DataFrame, # caption table
                     split:str='valid', # where to take the images from
@@ -511,7 +512,7 @@ def plot_similarity(model, # a `CLIP`
     for s in ax.spines.values(): s.set_visible(False)
     return fig
 
-# %% ../nbs/06_train.ipynb #b61abcf5
+# %% ../nbs/06_train.ipynb #b1e30e32
 def predictions(model, # a `CLIP`
                 df:pd.DataFrame, # caption table
                 split:str='valid', # where the captions and images come from
@@ -528,7 +529,7 @@ def predictions(model, # a `CLIP`
     want = dict(zip(queries['caption'], queries['scene' if 'scene' in sub else 'image_id']))
     return res.assign(hit=[truth[i] == want[q] for q, i in zip(res['query'], res['image'])])
 
-# %% ../nbs/06_train.ipynb #b001ea28
+# %% ../nbs/06_train.ipynb #e42a82af
 def save_plots(model, # the trained `CLIP`
                df:pd.DataFrame, # caption table
                history:pd.DataFrame, # from `Trainer.fit`
@@ -543,7 +544,7 @@ def save_plots(model, # the trained `CLIP`
                 predictions=show_text_to_image(preds, correct=lambda q, i: (q, i) in hits))
     for name, fig in figs.items(): fig.savefig(out/f'{name}.png', dpi=80, bbox_inches='tight'); plt.close(fig)
 
-# %% ../nbs/06_train.ipynb #bfde3bf6
+# %% ../nbs/06_train.ipynb #ef7ca446
 def _cli_type(t):
     "The argparse type of a field annotated `t`: `str|None` -> `str`."
     args = [a for a in getattr(t, '__args__', ()) if a is not type(None)]
@@ -559,7 +560,7 @@ def config_cli(cls): # a dataclass
         return f
     return _set
 
-# %% ../nbs/06_train.ipynb #9021174c
+# %% ../nbs/06_train.ipynb #7dd4bf64
 def recall_table(metrics:dict, # from `evaluate`
                 )->pd.DataFrame: # rows text->image and image->text, columns R@1, R@5, R@10
     "Recall@K of both directions as a small table."

@@ -24,10 +24,7 @@ from clip_tutorial.train import (TrainConfig, Trainer, build_model, embedding_me
 
 def unfreeze_last_blocks(model):
     "Freeze both towers except EfficientNet's last block + head conv and MiniLM's last layer."
-    for tower in (model.image_encoder, model.text_encoder): tower.set_trainable(False)
-    img, txt = model.image_encoder.model, model.text_encoder.model
-    for m in (img.blocks[-1], img.conv_head, img.bn2, txt.encoder.layer[-1]): m.requires_grad_(True)
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+    return set_upper_trainable(model, len(model.image_encoder.model.blocks) - 1, len(model.text_encoder.model.encoder.layer) - 1)
 
 def report(name, cfg, metrics, seconds, extra=''):
     t = recall_table(metrics).round(3)
@@ -170,13 +167,14 @@ def check_cached_forward(model, df, img_cut, txt_cut, n=8, log=print):
     net, bert = model.image_encoder.model, model.text_encoder.model
     with torch.no_grad():
         full_i, full_t = model.encode_image(x), model.encode_text(t['input_ids'], t['attention_mask'])
-        up_i = F.normalize(model.image_head(image_upper(net, image_lower(net, x, img_cut), img_cut)), dim=-1)
+        up_f = image_upper(net, image_lower(net, x, img_cut), img_cut)
+        up_i = F.normalize(model.image_head(up_f), dim=-1)
         h = text_lower(bert, t['input_ids'], t['attention_mask'], txt_cut)
         up_t = F.normalize(model.text_head(text_upper(bert, h, t['attention_mask'], txt_cut, model.text_encoder.pooling)), dim=-1)
         half_i = F.normalize(model.image_head(image_upper(net, image_lower(net, x, img_cut).half().float(), img_cut)), dim=-1)
         half_t = F.normalize(model.text_head(text_upper(bert, (h.half().float() * t['attention_mask'][..., None]), t['attention_mask'],
                                                         txt_cut, model.text_encoder.pooling)), dim=-1)
-        feat_diff = (model.image_encoder(x) - image_upper(net, image_lower(net, x, img_cut), img_cut)).abs().max().item()
+        feat_diff = (model.image_encoder(x) - up_f).abs().max().item()
     d = dict(image=(full_i - up_i).abs().max().item(), text=(full_t - up_t).abs().max().item(), image_features=feat_diff,
              image_fp16=(full_i - half_i).abs().max().item(), text_fp16=(full_t - half_t).abs().max().item())
     log('cached-upper forward vs full model (max abs diff of unit embeddings, eval mode): ' + ', '.join(f'{k} {v:.2e}' for k, v in d.items()))

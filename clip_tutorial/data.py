@@ -375,14 +375,21 @@ class TrainDataset(Dataset):
     "One item per image: `(pixel_values, caption, image_idx)`, the caption drawn at random at each access."
     def __init__(self, df:pd.DataFrame, # caption table (the training rows)
                  tfm=None, # image transform (e.g. `image_transforms(cfg, train=True)`); None returns the PIL image
+                 in_memory:bool=False, # keep each decoded image after its first load (small datasets: no decoding after epoch 1)
                 ):
         _check_table(df)
         caps = df.groupby("image", sort=False)["caption"].agg(list)
         self.images, self.captions, self.tfm = caps.index.tolist(), caps.tolist(), tfm
+        self.decoded = {} if in_memory else None  # image index -> PIL image; each worker process keeps its own
     def __len__(self): return len(self.images)
+    def load(self, i):
+        "The decoded image `i`, from memory when `in_memory` and already seen."
+        if self.decoded is None: return load_image(self.images[i])
+        if i not in self.decoded: self.decoded[i] = load_image(self.images[i])
+        return self.decoded[i]
     def __getitem__(self, i):
         caps = self.captions[i]
-        img = load_image(self.images[i])
+        img = self.load(i)
         return (self.tfm(img) if self.tfm else img), caps[torch.randint(len(caps), ()).item()], i
 
 # %% ../nbs/00_data.ipynb #acd3cc27
@@ -421,11 +428,13 @@ def get_dataloaders(df:pd.DataFrame, # caption table with "train" and "valid" ro
                     num_workers:int=0, # DataLoader worker processes
                     seed:int=42, # seed of the training shuffle
                     max_length:int|None=None, # longest token sequence kept
+                    augment:bool=True, # random resized crops on the training images (False: the evaluation transform)
+                    in_memory:bool=False, # keep decoded training images in memory (`TrainDataset`)
                    ) -> tuple[DataLoader, DataLoader]:
     "`(train_dl, valid_dl)`: one random caption per image for training, every caption for validation."
     _check_table(df)
     if not (df["split"] == "train").any(): raise ValueError(f"no 'train' rows in the caption table; its splits: {df['split'].value_counts().to_dict()}")
-    train_ds = TrainDataset(df[df["split"] == "train"], image_transforms(data_config, train=True))
+    train_ds = TrainDataset(df[df["split"] == "train"], image_transforms(data_config, train=augment), in_memory)
     valid_ds = EvalDataset(df[df["split"] == "valid"], image_transforms(data_config))
     kw = dict(collate_fn=Collate(tokenizer, max_length), num_workers=num_workers, persistent_workers=num_workers > 0,
               pin_memory=torch.cuda.is_available())

@@ -7,18 +7,19 @@ __all__ = ['PRECISIONS', 'RESUMABLE', 'SHOW', 'MODELS', 'TrainConfig', 'param_gr
            'amp_setup', 'loss_for', 'forward_batch', 'train_step', 'relevance', 'embedding_metrics', 'validate',
            'tower_features', 'cached_features', 'FeatureDataset', 'validate_features', 'optimizer_state',
            'load_optimizer_state', 'rng_state', 'set_rng_state', 'Trainer', 'make_logger', 'load_captions',
-           'build_model', 'make_loaders', 'train', 'plot_history', 'plot_similarity', 'predictions', 'save_plots',
-           'config_cli', 'recall_table', 'clip_tutorial_train']
+           'build_model', 'make_loaders', 'torch_threads', 'train', 'plot_history', 'plot_similarity', 'predictions',
+           'save_plots', 'config_cli', 'recall_table', 'clip_tutorial_train']
 
 # %% ../nbs/06_train.ipynb #0883654b
 import hashlib, importlib, inspect, json, math, random, shutil, time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields, replace
 from functools import partial
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 import torch.nn.functional as F
 import matplotlib.pyplot as plt
-from fastcore.basics import ifnone, patch
+from fastcore.basics import ifnone, patch, str2bool
 from fastcore.docments import docments
 from fastcore.script import Param, call_parse
 from fastprogress.fastprogress import master_bar, progress_bar
@@ -43,9 +44,9 @@ class TrainConfig:
     model:str='tiny' # 'tiny' (random init, CPU), 'lite' (offline EfficientNet-Lite0 + MiniLM) or 'resnet50' (+ DistilBERT, hub)
     loss:str='clip' # 'clip' (softmax) or 'siglip' (sigmoid)
     projection_only:bool=False # freeze both towers, cache their features once, train the heads only
-    epochs:int=50 # passes over the training images
+    epochs:int=40 # passes over the training images
     batch_size:int=128 # image-caption pairs per step
-    lr:float=3e-3 # peak learning rate of the heads and `logit_scale`
+    lr:float=5e-3 # peak learning rate of the heads and `logit_scale`
     image_lr:float|None=None # image tower's peak learning rate (default: `lr`)
     text_lr:float|None=None # text tower's peak learning rate (default: `lr`)
     weight_decay:float=0.05 # AdamW decay of weight matrices (none on biases, norms, `logit_scale`)
@@ -53,7 +54,10 @@ class TrainConfig:
     grad_clip:float=1.0 # largest gradient norm (0: no clipping)
     precision:str='auto' # 'auto' (bf16 on CUDA, fp32 on CPU), 'fp32', 'bf16' or 'fp16' (with a gradient scaler)
     device:str='cpu' # 'cpu' or 'cuda'
+    threads:int|None=None # torch's CPU threads (default: 1 for the tiny model, whose small ops run slower split across cores; torch's choice otherwise)
     num_workers:int=0 # DataLoader worker processes
+    augment:bool|None=None # random resized crops of training images (default: on, except shapes, whose objects sit 2 px from the edge)
+    in_memory:bool|None=None # keep decoded training images in memory (default: on for shapes, off for Flickr8k)
     seed:int=42 # seed of the weights, the shuffle and the caption draws
     out_dir:str='runs/clip' # where checkpoints, metrics.csv and plots go
     cache_dir:str|None=None # where projection-only features are cached (default: ~/.cache/clip_tutorial/features)
@@ -455,13 +459,24 @@ def make_loaders(config:TrainConfig, # the run's settings
     "Training loader and validation function: pixels and tokens, or cached tower features (projection-only)."
     c = config
     if not c.projection_only:
-        train_dl, _ = get_dataloaders(df, model.tokenizer, model.data_config, c.batch_size, c.num_workers, c.seed)
+        shapes = c.data == 'shapes'
+        train_dl, _ = get_dataloaders(df, model.tokenizer, model.data_config, c.batch_size, c.num_workers, c.seed,
+                                      augment=ifnone(c.augment, not shapes), in_memory=ifnone(c.in_memory, shapes))
         return train_dl, partial(validate, df=df, batch_size=c.batch_size)
     model.image_encoder.set_trainable(False); model.text_encoder.set_trainable(False)
     train_f, valid_f = [cached_features(model, df, s, c.cache_dir, c.batch_size, c.progress) for s in ('train', 'valid')]
     ds = FeatureDataset(train_f)
     train_dl = DataLoader(ds, c.batch_size, shuffle=True, drop_last=len(ds) > c.batch_size, generator=torch.Generator().manual_seed(c.seed))
     return train_dl, partial(validate_features, features=valid_f, batch_size=c.batch_size)
+
+# %% ../nbs/06_train.ipynb #a144cacd
+@contextmanager
+def torch_threads(n:int|None): # threads for torch's CPU ops; None or 0: leave torch's setting
+    "Context manager: run the block with `torch.set_num_threads(n)`, then restore the previous count."
+    before = torch.get_num_threads()
+    if n: torch.set_num_threads(n)
+    try: yield
+    finally: torch.set_num_threads(before)
 
 # %% ../nbs/06_train.ipynb #3abe6f7a
 def train(config:TrainConfig|None=None, # the run's settings (default: `TrainConfig()`)
@@ -470,14 +485,15 @@ def train(config:TrainConfig|None=None, # the run's settings (default: `TrainCon
          )->tuple: # (model with the best epoch's weights, history DataFrame)
     "Train a `CLIP` as the config says: data, model, loaders, optional resume, fit, plots."
     c = replace(config or TrainConfig(), **kwargs)
-    torch.manual_seed(c.seed); random.seed(c.seed); np.random.seed(c.seed)
-    df = load_captions(c)
-    model = build_model(c)
-    trainer = Trainer(model, *make_loaders(c, model, df), c)
-    if c.resume: trainer.load_checkpoint(Path(c.out_dir)/'last')
-    history = trainer.fit(on_step)
-    model.load_state_dict(load_file(Path(c.out_dir)/'best'/'model.safetensors', device=str(model.device)))
-    save_plots(model, df, history, c.out_dir)
+    with torch_threads(ifnone(c.threads, 1 if c.model == 'tiny' else None)):
+        torch.manual_seed(c.seed); random.seed(c.seed); np.random.seed(c.seed)
+        df = load_captions(c)
+        model = build_model(c)
+        trainer = Trainer(model, *make_loaders(c, model, df), c)
+        if c.resume: trainer.load_checkpoint(Path(c.out_dir)/'last')
+        history = trainer.fit(on_step)
+        model.load_state_dict(load_file(Path(c.out_dir)/'best'/'model.safetensors', device=str(model.device)))
+        save_plots(model, df, history, c.out_dir)
     return model.eval(), history
 
 # %% ../nbs/06_train.ipynb #29f8e799
@@ -546,8 +562,9 @@ def save_plots(model, # the trained `CLIP`
 
 # %% ../nbs/06_train.ipynb #ef7ca446
 def _cli_type(t):
-    "The argparse type of a field annotated `t`: `str|None` -> `str`."
+    "The argparse type of a field annotated `t`: `str|None` -> `str`; `bool|None` -> `str2bool`, a flag taking true or false."
     args = [a for a in getattr(t, '__args__', ()) if a is not type(None)]
+    if args == [bool]: return str2bool  # a plain switch could not say "unset"
     return args[0] if args else t
 
 def config_cli(cls): # a dataclass

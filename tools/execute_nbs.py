@@ -28,7 +28,6 @@ def execute(path, flags=('gpu',)):
     cwd = os.getcwd()
     os.chdir(path.parent)
     try:
-        shell.run_cell(f'__file__ = "{path}"')
         shell.run_all(nb, exc_stop=True, preproc=_skipper(flags))
     finally: os.chdir(cwd)
     write_nb(nb, path)

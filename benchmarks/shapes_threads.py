@@ -1,0 +1,37 @@
+"""Seconds per training epoch of the default shapes run (`clip_tutorial_train` with no flags) at each CPU thread count.
+
+Builds the default model and loaders exactly as `train` does, runs one warm-up epoch, then times `--epochs` epochs
+(training steps only, no validation) for every count in `--threads`. Prints one line per count and a markdown table.
+
+  python benchmarks/shapes_threads.py                    # threads 1 and 2, 3 epochs each
+  python benchmarks/shapes_threads.py --threads 1 2 4 8  # on a bigger machine
+"""
+import argparse, platform, time
+import torch
+from clip_tutorial.train import Trainer, TrainConfig, build_model, load_captions, make_loaders, torch_threads
+
+def epoch_seconds(threads:int, epochs:int=3, **config)->float:
+    "Mean seconds of one training epoch of a fresh default model on `threads` torch threads."
+    c = TrainConfig(progress=False, out_dir='/tmp/shapes_threads', **config)
+    with torch_threads(threads):
+        torch.manual_seed(c.seed)
+        df, model = load_captions(c), build_model(c)
+        train_dl, valid_fn = make_loaders(c, model, df)
+        trainer = Trainer(model, train_dl, valid_fn, c)
+        trainer.one_epoch(None, None)  # warm-up; also decodes the images into memory
+        t0 = time.perf_counter()
+        for _ in range(epochs): trainer.one_epoch(None, None)
+        return (time.perf_counter() - t0) / epochs
+
+if __name__ == '__main__':
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--threads', type=int, nargs='+', default=[1, 2])
+    p.add_argument('--epochs', type=int, default=3)
+    a = p.parse_args()
+    print(f'torch {torch.__version__}, {platform.machine()}, torch default threads {torch.get_num_threads()}')
+    rows = []
+    for n in a.threads:
+        s = epoch_seconds(n, a.epochs); rows.append((n, s))
+        print(f'{n} thread(s): {s:.2f} s per epoch (12 steps of 128)', flush=True)
+    print('\n| threads | s per epoch | 40 epochs |\n|---|---|---|')
+    for n, s in rows: print(f'| {n} | {s:.2f} | {40 * s / 60:.1f} min |')

@@ -54,7 +54,7 @@ class TrainConfig:
     grad_clip:float=1.0 # largest gradient norm (0: no clipping)
     precision:str='auto' # 'auto' (bf16 on CUDA, fp32 on CPU), 'fp32', 'bf16' or 'fp16' (with a gradient scaler)
     device:str='cpu' # 'cpu' or 'cuda'
-    threads:int|None=None # torch's CPU threads (default: 1 for the tiny model, whose small ops run slower split across cores; torch's choice otherwise)
+    threads:int|None=None # torch's CPU threads (default: torch's choice, one per core; fewer when other jobs share the CPU)
     num_workers:int=0 # DataLoader worker processes
     augment:bool|None=None # random resized crops of training images (default: on, except shapes, whose objects sit 2 px from the edge)
     in_memory:bool|None=None # keep decoded training images in memory (default: on for shapes, off for Flickr8k)
@@ -485,7 +485,7 @@ def train(config:TrainConfig|None=None, # the run's settings (default: `TrainCon
          )->tuple: # (model with the best epoch's weights, history DataFrame)
     "Train a `CLIP` as the config says: data, model, loaders, optional resume, fit, plots."
     c = replace(config or TrainConfig(), **kwargs)
-    with torch_threads(ifnone(c.threads, 1 if c.model == 'tiny' else None)):
+    with torch_threads(c.threads):
         torch.manual_seed(c.seed); random.seed(c.seed); np.random.seed(c.seed)
         df = load_captions(c)
         model = build_model(c)

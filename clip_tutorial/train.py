@@ -44,7 +44,7 @@ class TrainConfig:
     model:str='tiny' # 'tiny' (random init, CPU), 'lite' (offline EfficientNet-Lite0 + MiniLM) or 'resnet50' (+ DistilBERT, hub)
     loss:str='clip' # 'clip' (softmax) or 'siglip' (sigmoid)
     projection_only:bool=False # freeze both towers, cache their features once, train the heads only
-    epochs:int=40 # passes over the training images
+    epochs:int=60 # passes over the training images
     batch_size:int=128 # image-caption pairs per step
     lr:float=5e-3 # peak learning rate of the heads and `logit_scale`
     image_lr:float|None=None # image tower's peak learning rate (default: `lr`)

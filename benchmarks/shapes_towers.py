@@ -10,16 +10,15 @@ the end (every caption of the held-out scenes; a hit is an image of the same sce
       --kw '{"layers": [1, 1, 1, 1], "channels": [16, 32, 64, 128], "stem_width": 16}'   # the tiny preset's ResNet
 """
 import argparse, json, time
-import pandas as pd, torch
+import torch
 from clip_tutorial.data import load_image
 from clip_tutorial.model import CLIP, CLIPConfig
-from clip_tutorial.retrieval import recall_at_k
+from clip_tutorial.retrieval import evaluate
 from clip_tutorial.shapes import shapes_vocab
-from clip_tutorial.train import (TrainConfig, amp_setup, load_captions, loss_for, make_scheduler, param_groups, relevance,
-                                 train_step)
+from clip_tutorial.train import TrainConfig, amp_setup, load_captions, loss_for, make_scheduler, param_groups, train_step
 
 def images(model, sub):
-    "All images of a split as one normalised tensor, and each image's captions."
+    "All training images as one normalised tensor, and each image's captions."
     caps, tfm = sub.groupby('image', sort=False)['caption'].agg(list), model.image_transform()
     return torch.stack([tfm(load_image(i)) for i in caps.index]), caps.tolist()
 
@@ -42,12 +41,8 @@ def run(a):
                          image_idx=torch.arange(len(idx)))
             loss = train_step(model, batch, opt, sched, scaler, autocast, loss_fn)
         if (epoch + 1) % 10 == 0: print(f'epoch {epoch + 1}: last batch loss {loss.item():.3f}, {time.time() - t0:.0f}s', flush=True)
-    seconds, test = time.time() - t0, df[df.split == 'test']
-    codes, uniques = pd.factorize(test['image'])
-    model.eval()
-    with torch.no_grad():
-        sims = model.encode_text(list(test['caption'])) @ model.encode_image(images(model, test)[0]).T
-    m = recall_at_k(sims.float(), relevance(test, codes, len(uniques)))
+    seconds = time.time() - t0
+    m = evaluate(model, df, split='test', progress=False)
     n = sum(p.numel() for p in model.image_encoder.parameters())
     print(f"{a.image_model} {a.kw}: {n:,} weights, {a.epochs} epochs, lr {a.lr}, {torch.get_num_threads()} thread(s): "
           f"{seconds:.0f}s, test t2i R@1 {m['t2i_R@1']:.3f} R@5 {m['t2i_R@5']:.3f}, i2t R@1 {m['i2t_R@1']:.3f}")

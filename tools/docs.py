@@ -105,6 +105,23 @@ def render_page(nb_path, pages):
             f'<p class="desc">{html.escape(desc)}</p>{"".join(body)}</main></body></html>')
     return page, errors
 
+def undocumented():
+    """Exported names (each module's `__all__`) with no doc entry on their notebook's processed page: a show_doc heading
+    (`### name`) for functions and classes, a bold code name (**`NAME`**) in a markdown cell for constants."""
+    import importlib
+    missing = []
+    for src in sorted((ROOT/'nbs').glob('*.ipynb')):
+        m = re.search(r'#\|\s*default_exp\s+([\w.]+)', src.read_text())
+        if not m or not (PROC/src.name).exists(): continue
+        mod = importlib.import_module(f'clip_tutorial.{m.group(1)}')
+        text = ''
+        for c in json.loads((PROC/src.name).read_text())['cells']:
+            if c['cell_type'] == 'markdown': text += _src(c['source']) + '\n'
+            for o in c.get('outputs', []): text += _src(o.get('data', {}).get('text/markdown', '')) + '\n'
+        missing += [f'{src.name}: {n}' for n in mod.__all__
+                    if not re.search(rf'^#+ {re.escape(n)}\s*$', text, re.M) and f'**`{n}`**' not in text]
+    return missing
+
 def check():
     "Process the notebooks, render them, and fail on errors or remote scripts."
     process()
@@ -122,6 +139,7 @@ def check():
         if errors: problems.append(f'{n}: {errors} error output(s)')
         remote = re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?://[^"]+)"', page)
         if remote: problems.append(f'{n}: loads {len(remote)} remote resource(s), e.g. {remote[0]}')
+    problems += [f'{n}: exported but no doc entry' for n in undocumented()]
     for p in problems: print('DOCS:', p)
     print(f'rendered {len(names)} pages to {SITE.relative_to(ROOT)}/, {len(problems)} problem(s)')
     return 1 if problems else 0

@@ -10,8 +10,8 @@ import argparse, platform, time
 import torch
 from clip_tutorial.train import Trainer, TrainConfig, build_model, load_captions, make_loaders, torch_threads
 
-def epoch_seconds(threads:int, epochs:int=3, **config)->float:
-    "Mean seconds of one training epoch of a fresh default model on `threads` torch threads."
+def epoch_seconds(threads:int, epochs:int=3, **config)->tuple:
+    "Mean seconds of one training epoch of a fresh default model on `threads` torch threads, and the steps in an epoch."
     c = TrainConfig(progress=False, out_dir='/tmp/shapes_threads', **config)
     with torch_threads(threads):
         torch.manual_seed(c.seed)
@@ -21,7 +21,7 @@ def epoch_seconds(threads:int, epochs:int=3, **config)->float:
         trainer.one_epoch(None, None)  # warm-up; also decodes the images into memory
         t0 = time.perf_counter()
         for _ in range(epochs): trainer.one_epoch(None, None)
-        return (time.perf_counter() - t0) / epochs
+        return (time.perf_counter() - t0) / epochs, len(train_dl)
 
 if __name__ == '__main__':
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -31,7 +31,8 @@ if __name__ == '__main__':
     print(f'torch {torch.__version__}, {platform.machine()}, torch default threads {torch.get_num_threads()}')
     rows = []
     for n in a.threads:
-        s = epoch_seconds(n, a.epochs); rows.append((n, s))
-        print(f'{n} thread(s): {s:.2f} s per epoch (12 steps of 128)', flush=True)
-    print('\n| threads | s per epoch | 40 epochs |\n|---|---|---|')
-    for n, s in rows: print(f'| {n} | {s:.2f} | {40 * s / 60:.1f} min |')
+        s, steps = epoch_seconds(n, a.epochs); rows.append((n, s))
+        print(f'{n} thread(s): {s:.2f} s per epoch ({steps} steps of {TrainConfig.batch_size})', flush=True)
+    E = TrainConfig.epochs
+    print(f'\n| threads | s per epoch | {E} epochs |\n|---|---|---|')
+    for n, s in rows: print(f'| {n} | {s:.2f} | {E * s / 60:.1f} min |')

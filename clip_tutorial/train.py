@@ -39,12 +39,12 @@ class TrainConfig:
     "Every setting of a training run; each field is also a flag of `clip_tutorial_train`."
     data:str='shapes' # 'shapes' (built-in synthetic scenes) or 'flickr8k'
     data_path:str|None=None # Flickr8k folder, or where shape scenes are drawn (default: a cache folder)
-    n_images:int=2000 # shapes: number of scenes
+    n_images:int=4000 # shapes: number of scenes
     image_size:int=64 # shapes: side of the images in pixels
     model:str='tiny' # 'tiny' (random init, CPU), 'lite' (offline EfficientNet-Lite0 + MiniLM) or 'resnet50' (+ DistilBERT, hub)
     loss:str='clip' # 'clip' (softmax) or 'siglip' (sigmoid)
     projection_only:bool=False # freeze both towers, cache their features once, train the heads only
-    epochs:int=60 # passes over the training images
+    epochs:int=30 # passes over the training images
     batch_size:int=128 # image-caption pairs per step
     lr:float=5e-3 # peak learning rate of the heads and `logit_scale`
     image_lr:float|None=None # image tower's peak learning rate (default: `lr`)

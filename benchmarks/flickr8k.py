@@ -79,12 +79,14 @@ def intermediate_features(model, df, split, img_cut, txt_cut, flip=False, batch_
     every caption one after another, with `text_len` (T,) and `caption_image_idx` (T,)."""
     images, caps, cidx = split_items(df, split)
     net, bert = model.image_encoder.model, model.text_encoder.model
-    key = '|'.join([model_fingerprint(model.image_encoder), model_fingerprint(model.text_encoder), json.dumps(model.data_config, default=str),
-                    str(img_cut), str(txt_cut), str(model.text_encoder.max_length), *map(str, map(Path.resolve, map(Path, images))), *caps])
-    path = Path(cache_dir or CACHE_DIR/'features')/f'{split}-mid-b{img_cut}-l{txt_cut}-{hashlib.sha1(key.encode()).hexdigest()[:16]}'
-    files = dict(text=Path(f'{path}-text.safetensors'), images=Path(f'{path}-images.safetensors'))
-    if flip: files['images_flip'] = Path(f'{path}-images_flip.safetensors')
-    path.parent.mkdir(parents=True, exist_ok=True)
+    sha = lambda *parts: hashlib.sha1('|'.join(parts).encode()).hexdigest()[:16]
+    ikey = sha(model_fingerprint(model.image_encoder), json.dumps(model.data_config, default=str), str(img_cut),
+               *map(str, map(Path.resolve, map(Path, images))))  # the image files do not depend on the text side, and back
+    tkey = sha(model_fingerprint(model.text_encoder), str(txt_cut), str(model.text_encoder.max_length), *caps, *map(str, cidx.tolist()))
+    folder = Path(cache_dir or CACHE_DIR/'features')
+    files = dict(text=folder/f'{split}-mid-l{txt_cut}-{tkey}-text.safetensors', images=folder/f'{split}-mid-b{img_cut}-{ikey}-images.safetensors')
+    if flip: files['images_flip'] = folder/f'{split}-mid-b{img_cut}-{ikey}-images_flip.safetensors'
+    folder.mkdir(parents=True, exist_ok=True)
     was_training = model.training
     model.eval()
     try:
@@ -196,8 +198,8 @@ def cached_finetune(model, df, a, log=print):
     steps = n_img // a.cached_batch_size
     sched = make_scheduler(opt, a.cached_finetune_epochs * steps, a.cached_warmup_pct)
     loss_fn, out = loss_for(model), Path(a.out_dir)/a.cached_out
-    g = torch.Generator().manual_seed(a.seed)
-    history, best, best_sd = [], -1., None
+    g, k = torch.Generator().manual_seed(a.seed), a.captions_per_step
+    history, best, best_sd, chosen, avg, n_avg = [], -1., None, None, {}, 0
     for epoch in range(a.cached_finetune_epochs):
         t0, total = time.time(), 0.
         model.train()
@@ -205,11 +207,13 @@ def cached_finetune(model, df, a, log=print):
         perm = torch.randperm(n_img, generator=g)
         for s in range(steps):
             ii = perm[s * a.cached_batch_size:(s + 1) * a.cached_batch_size]
-            cc = torch.stack([captions_of[i][torch.randint(len(captions_of[i]), (), generator=g)] for i in ii.tolist()])
+            if k == 1: cc = torch.stack([captions_of[i][torch.randint(len(captions_of[i]), (), generator=g)] for i in ii.tolist()])
+            else: cc = torch.cat([captions_of[i][torch.randperm(len(captions_of[i]), generator=g)[:k]] for i in ii.tolist()])
             flip = torch.rand(len(ii), generator=g) < 0.5
             f_img, f_txt = upper_features(model, tr, ii, cc, ic, tc, flip)
-            img_emb, txt_emb, scale = forward_batch(model, dict(image_features=f_img, text_features=f_txt))
-            loss = loss_fn(img_emb, txt_emb, scale, ii)
+            reps = torch.as_tensor([min(k, len(captions_of[i])) for i in ii.tolist()])  # each image once per caption drawn
+            img_emb, txt_emb, scale = forward_batch(model, dict(image_features=f_img.repeat_interleave(reps, 0), text_features=f_txt))
+            loss = loss_fn(img_emb, txt_emb, scale, ii.repeat_interleave(reps))
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_([p for gr in opt.param_groups for p in gr['params']], 1.0)
@@ -226,12 +230,25 @@ def cached_finetune(model, df, a, log=print):
         out.mkdir(parents=True, exist_ok=True)
         pd.DataFrame(history).to_csv(out/'metrics.csv', index=False)
         if row['R@1'] > best:
-            best, best_sd = row['R@1'], {k: v.detach().clone() for k, v in model.state_dict().items()}
+            best, best_sd, chosen = row['R@1'], {k: v.detach().clone() for k, v in model.state_dict().items()}, f'epoch {epoch + 1}'
+        if a.average_from and epoch + 1 >= a.average_from:  # running mean of the weights after each epoch from `average_from`
+            n_avg += 1
+            for name, v in model.state_dict().items():
+                if name not in avg or not v.is_floating_point(): avg[name] = v.detach().clone()
+                else: avg[name] += (v.detach() - avg[name]) / n_avg
+    if avg:
+        model.load_state_dict(avg)
+        r = cached_metrics(model, feats['valid'], ic, tc, loss_fn)
+        r['R@1'] = (r['t2i_R@1'] + r['i2t_R@1']) / 2
+        log(f"weights averaged over epochs {a.average_from}-{a.cached_finetune_epochs}: valid t2i_R@1 {r['t2i_R@1']:.3f} "
+            f"i2t_R@1 {r['i2t_R@1']:.3f} (best single epoch: {chosen}, mean R@1 {best:.3f})")
+        if r['R@1'] > best: best, best_sd, chosen = r['R@1'], avg, f"the average of epochs {a.average_from}-{a.cached_finetune_epochs}"
     model.load_state_dict(best_sd)
     model.eval().save(out/'best')
-    return model, pd.DataFrame(history), n
+    return model, pd.DataFrame(history), n, chosen
 
 CACHED_ARGS = ('image_cut', 'text_cut', 'image_train_from', 'text_train_from', 'flip', 'cached_finetune_epochs', 'cached_batch_size',
+               'captions_per_step', 'average_from',
                'cached_head_lr', 'cached_image_lr', 'cached_text_lr', 'cached_weight_decay', 'cached_warmup_pct', 'seed')
 
 def main(a):
@@ -268,16 +285,16 @@ def main(a):
         model = build_model(TrainConfig(**base))
         model.load_state_dict(load_file(out/'heads'/'best'/'model.safetensors'))
         check = check_cached_forward(model, df, a.image_cut, a.text_cut, log=log)
-        model, hist, n = cached_finetune(model, df, a, log=log)
+        model, hist, n, chosen = cached_finetune(model, df, a, log=log)
         print(hist[['epoch', 'train_loss', 'valid_loss', 't2i_R@1', 'i2t_R@1', 't2i_R@5', 'i2t_R@5']].round(3).to_string(), flush=True)
-        best = int(hist['R@1'].idxmax()) + 1
         itf, ttf = a.image_train_from or a.image_cut, a.text_train_from or a.text_cut
         cfg = {k: getattr(a, k) for k in CACHED_ARGS} | dict(out_dir=str(out/a.cached_out))
-        rows.append(report(f'cached fine-tune: blocks[{itf}:] + layers[{ttf}:], {a.cached_finetune_epochs} epochs', cfg,
+        caps = f', {a.captions_per_step} captions per image per step' if a.captions_per_step > 1 else ''
+        rows.append(report(f'cached fine-tune: blocks[{itf}:] + layers[{ttf}:], {a.cached_finetune_epochs} epochs{caps}', cfg,
                            evaluate(model.eval(), df, split='test', progress=False), time.time() - t0,
                            f'from the projection-only heads; lower towers (blocks[:{a.image_cut}], layers[:{a.text_cut}]) run once and '
                            f'cached (fp16){", train images also mirrored" if a.flip else ""}; {n/1e6:.2f}M trainable weights; '
-                           f'best epoch {best} by validation R@1 (mean of both ways); cached-upper vs full forward max abs diff '
+                           f'kept: {chosen}, by validation R@1 (mean of both ways); cached-upper vs full forward max abs diff '
                            f'{max(check.values()):.1e} (fp16 cache), {max(check["image"], check["text"]):.1e} (fp32)'))
     path = out/'results.json'  # rows of stages not run this time are kept
     old = json.loads(path.read_text()) if path.exists() else []
@@ -301,11 +318,13 @@ if __name__ == '__main__':
     p.add_argument('--text_train_from', type=int, default=None, help='first MiniLM layer trained (default TEXT_CUT)')
     p.add_argument('--no_flip', dest='flip', action='store_false', help='no mirrored training images')
     p.add_argument('--cached_batch_size', type=int, default=256)
+    p.add_argument('--captions_per_step', type=int, default=1, help='stage 3: captions of each image in a step (1: one drawn at random; 5: all)')
     p.add_argument('--cached_head_lr', type=float, default=3e-4)
     p.add_argument('--cached_image_lr', type=float, default=3e-4)
     p.add_argument('--cached_text_lr', type=float, default=3e-4)
     p.add_argument('--cached_weight_decay', type=float, default=0.05)
     p.add_argument('--cached_warmup_pct', type=float, default=0.1)
+    p.add_argument('--average_from', type=int, default=0, help='stage 3: also try the mean of the weights after epochs AVERAGE_FROM.. (0: off); kept if better on validation')
     p.add_argument('--cached_out', default='cached_ft', help='folder under OUT_DIR for stage 3 (best/ holds the model)')
     p.add_argument('--seed', type=int, default=42)
     p.add_argument('--progress', action='store_true')

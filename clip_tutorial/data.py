@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_data.ipynb #304c7674
 from __future__ import annotations
-import csv, hashlib, http.client, json, os, re, textwrap, time, urllib.error, urllib.request, warnings, zipfile
+import contextlib, csv, hashlib, http.client, json, os, re, sys, textwrap, time, urllib.error, urllib.request, warnings, zipfile
 from pathlib import Path
 import matplotlib.pyplot as plt, numpy as np, pandas as pd, torch
 from fastprogress.fastprogress import progress_bar
@@ -13,9 +13,10 @@ from torch.utils.data import DataLoader, Dataset
 from torchvision.transforms import v2 as T
 
 # %% auto #0
-__all__ = ['CAPTION_COLUMNS', 'FLICKR8K_URLS', 'ImageReadError', 'load_image', 'split_by_image', 'split_counts', 'read_flickr8k',
-           'check_images', 'read_flickr30k', 'read_coco', 'show_captions', 'download_file', 'download_flickr8k',
-           'image_transforms', 'TrainDataset', 'EvalDataset', 'Collate', 'get_dataloaders']
+__all__ = ['CAPTION_COLUMNS', 'CLI_ERRORS', 'FLICKR8K_URLS', 'ImageReadError', 'load_image', 'cli_errors', 'split_by_image',
+           'split_counts', 'read_flickr8k', 'check_images', 'file_fingerprint', 'read_flickr30k', 'read_coco',
+           'show_captions', 'download_file', 'download_flickr8k', 'image_transforms', 'TrainDataset', 'EvalDataset',
+           'Collate', 'get_dataloaders']
 
 # %% ../nbs/00_data.ipynb #237ed647
 CAPTION_COLUMNS = ["image", "caption", "image_id", "split"]  # the first columns of every caption table
@@ -56,6 +57,22 @@ def load_image(path, # image file (JPEG, PNG, ...)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
         raise ImageReadError(f"cannot read image {path}: {e}") from e
     return _to_rgb(im)
+
+# %% ../nbs/00_data.ipynb #f7c5cc35
+CLI_ERRORS = (ValueError, KeyError, ImportError, FileNotFoundError, FileExistsError, NotADirectoryError,
+              IsADirectoryError, PermissionError, ConnectionError)  # errors a user can fix: one line from a CLI
+
+# %% ../nbs/00_data.ipynb #a82548e7
+@contextlib.contextmanager
+def cli_errors(debug:bool=False, # let the exception through, with its full traceback
+              ):
+    "Inside a command-line tool: print a user's error as one line `error: <message>` on stderr and exit with status 2."
+    try: yield
+    except CLI_ERRORS as e:
+        if debug: raise
+        msg = e.args[0] if isinstance(e, KeyError) and e.args else str(e)
+        print(f"error: {' '.join(str(msg).split()) or type(e).__name__}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 # %% ../nbs/00_data.ipynb #58ddb39f
 def split_by_image(df:pd.DataFrame, # caption table
@@ -205,6 +222,19 @@ def check_images(df:pd.DataFrame, # caption table
                       f"first: {next(iter(bad.values()))}")
         df = df[~drop].reset_index(drop=True)
     return df
+
+# %% ../nbs/00_data.ipynb #2c837d1d
+def file_fingerprint(path, # file to key
+                     chunk_size:int=1 << 20, # bytes read at a time
+                    ) -> str:
+    "Hex SHA-1 of the bytes of `path`: a cache key that changes exactly when the content does."
+    h = hashlib.sha1()
+    try:
+        with open(path, "rb") as f:
+            while chunk := f.read(chunk_size): h.update(chunk)
+    except FileNotFoundError as e: raise FileNotFoundError(f"file not found: {path}") from e
+    except IsADirectoryError as e: raise IsADirectoryError(f"{path} is a folder, not a file") from e
+    return h.hexdigest()
 
 # %% ../nbs/00_data.ipynb #e8712fea
 def read_flickr30k(path, # dataset folder (captions file + image folder), or the captions file itself

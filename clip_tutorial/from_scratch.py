@@ -4,20 +4,23 @@
 
 # %% ../nbs/10_from_scratch.ipynb #19c2482f
 from __future__ import annotations
-import math
+import gzip, importlib.util, json, math, tempfile
 from collections import OrderedDict
+from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch import nn
-from fastcore.basics import patch
+from fastcore.basics import ifnone, patch
 from timm.data import OPENAI_CLIP_MEAN, OPENAI_CLIP_STD
+from transformers import CLIPTokenizerFast
 from .encoders import Tower, tiny_tokenizer
 from .model import IMAGE_ENCODERS, TEXT_ENCODERS, CLIPConfig
 
 # %% auto #0
-__all__ = ['ACTIVATIONS', 'HF_RENAMES', 'QuickGELU', 'Attention', 'ResidualAttentionBlock', 'Transformer', 'VisionTransformer',
-           'text_attention_mask', 'eos_positions', 'TextTransformer', 'ScratchCLIP', 'hf_to_scratch',
-           'scratch_kwargs_from_hf', 'ScratchImageTower', 'ScratchTextTower', 'scratch_clip_config']
+__all__ = ['ACTIVATIONS', 'HF_RENAMES', 'CLIP_MERGES', 'QuickGELU', 'Attention', 'ResidualAttentionBlock', 'Transformer',
+           'VisionTransformer', 'text_attention_mask', 'eos_positions', 'TextTransformer', 'ScratchCLIP',
+           'hf_to_scratch', 'scratch_kwargs_from_hf', 'byte_alphabet', 'clip_bpe_path', 'clip_vocab', 'clip_tokenizer',
+           'ScratchImageTower', 'ScratchTextTower', 'scratch_clip_config']
 
 # %% ../nbs/10_from_scratch.ipynb #c5a40cfc
 class QuickGELU(nn.Module):
@@ -293,32 +296,73 @@ def from_hf(cls:ScratchCLIP,
     if missing or unexpected: raise ValueError(f"ScratchCLIP.from_hf: weights do not fit; missing {missing}, unexpected {unexpected}")
     return model.to(next(hf_model.parameters()).device).eval()
 
+# %% ../nbs/10_from_scratch.ipynb #4cd7cc9b
+def byte_alphabet()->dict: # byte value -> the character standing for it
+    "GPT-2's map from the 256 byte values to printable characters, so that byte-level BPE never meets a space or a control code."
+    keep = [*range(ord("!"), ord("~") + 1), *range(ord("¡"), ord("¬") + 1), *range(ord("®"), ord("ÿ") + 1)]
+    moved = [b for b in range(256) if b not in keep]
+    return {b: chr(b) for b in keep} | {b: chr(256 + i) for i, b in enumerate(moved)}
+
+# %% ../nbs/10_from_scratch.ipynb #bc9bbc4d
+CLIP_MERGES = 49152 - 256 - 2  # merges CLIP keeps: 49408 tokens = 2 x 256 byte tokens + merges + 2 special tokens
+
+def clip_bpe_path()->Path: # the merges file inside the installed open_clip package
+    "OpenAI's file of byte-pair merges as open_clip_torch ships it, found without importing open_clip."
+    spec = importlib.util.find_spec("open_clip")
+    path = spec and Path(spec.origin).parent/"bpe_simple_vocab_16e6.txt.gz"
+    if not path or not path.exists(): raise FileNotFoundError("CLIP's BPE vocabulary comes with open_clip_torch: pip install 'clip_tutorial[clip]'")
+    return path
+
+def clip_vocab(bpe_path=None, # a bpe_simple_vocab_16e6.txt.gz; None: open_clip's copy
+              )->tuple[dict, list]: # token -> id, and the merges ("a b" strings) in priority order
+    "CLIP's vocabulary and merges, built from the merges file as OpenAI's `SimpleTokenizer` builds them."
+    if bpe_path is not None and not Path(bpe_path).is_file(): raise FileNotFoundError(f"No BPE merges file at {bpe_path}")
+    merges = gzip.open(bpe_path or clip_bpe_path()).read().decode("utf-8").split("\n")[1:CLIP_MERGES + 1]
+    chars = list(byte_alphabet().values())
+    tokens = chars + [c + "</w>" for c in chars] + [m.replace(" ", "") for m in merges] + ["<|startoftext|>", "<|endoftext|>"]
+    return {t: i for i, t in enumerate(tokens)}, merges
+
+# %% ../nbs/10_from_scratch.ipynb #bacd615c
+def clip_tokenizer(max_length:int=77, # longest tokenized text, start and end tokens included (CLIP: 77)
+                   bpe_path=None, # a bpe_simple_vocab_16e6.txt.gz; None: open_clip's copy
+                  )->CLIPTokenizerFast:
+    "OpenAI CLIP's tokenizer, built offline: byte-level BPE, lower-cased, start and end tokens, cut at `max_length`."
+    vocab, merges = clip_vocab(bpe_path)
+    with tempfile.TemporaryDirectory() as d:
+        (Path(d)/"vocab.json").write_text(json.dumps(vocab))
+        (Path(d)/"merges.txt").write_text("#version: 0.2\n" + "\n".join(merges) + "\n")
+        return CLIPTokenizerFast(str(Path(d)/"vocab.json"), str(Path(d)/"merges.txt"), model_max_length=max_length)  # read into memory here
+
 # %% ../nbs/10_from_scratch.ipynb #9cbc2aab
 class ScratchImageTower(Tower):
-    "A `VisionTransformer` without `proj` as a `CLIP` image tower: `out_dim`, `data_config` with OpenAI's normalisation."
+    "A `VisionTransformer` without `proj` as a `CLIP` image tower, with CLIP's preprocessing in `data_config`."
     def __init__(self,
                  trainable:bool=True, # False freezes the tower
-                 **vit_kwargs): # `VisionTransformer` arguments: image_size, patch_size, width, layers, heads, ...
+                 mean=OPENAI_CLIP_MEAN, # per-channel mean the pixels are normalised with
+                 std=OPENAI_CLIP_STD, # per-channel standard deviation
+                 interpolation:str="bicubic", # how images are resized
+                 **vit_kwargs): # VisionTransformer arguments: image_size, patch_size, width, layers, heads, ...
         super().__init__(VisionTransformer(**(vit_kwargs | dict(output_dim=None))), trainable)
         s, self.out_dim = self.model.image_size, self.model.out_dim
-        self.data_config = dict(input_size=(3, s, s), mean=OPENAI_CLIP_MEAN, std=OPENAI_CLIP_STD, interpolation="bicubic", crop_pct=1.0)
+        self.data_config = dict(input_size=(3, s, s), mean=tuple(mean), std=tuple(std), interpolation=interpolation, crop_pct=1.0)
 
     def forward(self, pixel_values:torch.Tensor): # images (B, 3, image_size, image_size)
         return self.model(pixel_values)  # (B, width)
 
 class ScratchTextTower(Tower):
-    "A `TextTransformer` without projection, with its tokenizer, as a `CLIP` text tower; the tokenizer's `[SEP]` is the EOS."
+    "A `TextTransformer` without projection, with its tokenizer, as a `CLIP` text tower; the EOS is the tokenizer's `[SEP]`, else its EOS."
     def __init__(self,
-                 tokenizer, # a transformers tokenizer that ends every text with its `sep_token_id`
+                 tokenizer, # a transformers tokenizer that ends every text with its sep (or else eos) token
                  trainable:bool=True, # False freezes the tower
-                 **text_kwargs): # `TextTransformer` arguments: width, layers, heads, ...
-        sizes = dict(vocab_size=len(tokenizer), context_length=tokenizer.model_max_length, eos_token_id=tokenizer.sep_token_id)
+                 **text_kwargs): # TextTransformer arguments: width, layers, heads, ...
+        eos = ifnone(tokenizer.sep_token_id, tokenizer.eos_token_id)
+        sizes = dict(vocab_size=len(tokenizer), context_length=tokenizer.model_max_length, eos_token_id=eos)
         super().__init__(TextTransformer(**(sizes | text_kwargs | dict(output_dim=None))), trainable)
         self.tokenizer, self.out_dim, self.max_length = tokenizer, self.model.out_dim, self.model.context_length
 
-    def forward(self, input_ids:torch.Tensor, # (B, L) token ids
-                attention_mask:torch.Tensor|None=None): # (B, L) 1 for real tokens
-        return self.model(input_ids, attention_mask)  # (B, width)
+    def forward(self, input_ids:torch.Tensor, # (B, L) token ids, padded on the right
+                attention_mask:torch.Tensor|None=None): # ignored: causality hides right padding from the tokens that count
+        return self.model(input_ids)  # (B, width)
 
 # %% ../nbs/10_from_scratch.ipynb #5e243cd1
 def _scratch_vit(config:CLIPConfig, pretrained:bool=True):
@@ -329,9 +373,10 @@ def _scratch_vit(config:CLIPConfig, pretrained:bool=True):
     return ScratchImageTower(trainable=config.image_trainable, **kw)
 
 def _scratch_text(config:CLIPConfig, pretrained:bool=True):
-    "From-scratch text transformer sized by `config.text_kwargs`, tokenizing with a word list (random init)."
-    if not config.vocab: raise ValueError('CLIPConfig(text_model="scratch_text") needs `vocab`, the word list of its tokenizer')
-    return ScratchTextTower(tiny_tokenizer(config.vocab, config.max_length or 32), trainable=config.text_trainable, **config.text_kwargs)
+    "From-scratch text transformer sized by `config.text_kwargs`: CLIP's BPE tokenizer, or a word list's when `config.vocab` is set."
+    if config.vocab: tok = tiny_tokenizer(config.vocab, config.max_length or 32)
+    else: tok = clip_tokenizer(config.max_length or 77)
+    return ScratchTextTower(tok, trainable=config.text_trainable, **config.text_kwargs)
 
 IMAGE_ENCODERS["scratch_vit"], TEXT_ENCODERS["scratch_text"] = _scratch_vit, _scratch_text
 

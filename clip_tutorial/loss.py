@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['clip_logits', 'positive_mask', 'clip_loss', 'siglip_loss']
+__all__ = ['MAX_LOGIT_SCALE', 'clip_logits', 'positive_mask', 'clip_loss', 'siglip_loss']
 
 # %% ../nbs/04_loss.ipynb #5f9e31b7
 def _check_batch(img_emb, txt_emb, logit_scale, image_idx=None):
@@ -65,6 +65,9 @@ def clip_loss(
         targets = mask / mask.sum(1, keepdim=True)  # each row spreads its target over its positives
     # logits_per_text is the transpose; the mask is symmetric, so the same targets serve both directions
     return (F.cross_entropy(logits_per_image, targets) + F.cross_entropy(logits_per_image.T, targets)) / 2
+
+# %% ../nbs/04_loss.ipynb #4eabb580
+MAX_LOGIT_SCALE = math.log(100)  # the clamp on the learned log-scale: the multiplier never exceeds 100
 
 # %% ../nbs/04_loss.ipynb #77b2f4e5
 def siglip_loss(

@@ -75,11 +75,12 @@ def output_problems(cells, name):
         for o in c.get('outputs', []):
             if o.get('output_type') == 'stream':
                 txt = _src(o.get('text'))
-                rows = re.split(r'[\r\n]', ANSI_ERASE.sub('\r', txt))
+                rows = [r for r in re.split(r'[\r\n]', ANSI_ERASE.sub('\r', txt)) if r.strip()]
                 bars = [r for r in rows if FP_BAR.match(r) or TQDM_BAR.match(r)]
-                if txt.strip() and GLYPH_OUT.match(txt) or re.search(r'(^|\n)[█X]\r', txt):
+                if any(r.strip() in '█X' and not (k + 1 < len(rows) and (FP_BAR.match(rows[k+1]) or TQDM_BAR.match(rows[k+1])))
+                       for k, r in enumerate(rows)):
                     probs.append(f'{name}: {cid}: a stray progress-bar glyph output ("█")')
-                if len(bars) > 1 or re.search(r'\r(?!\n)', txt) and bars:
+                if len(bars) > 1:
                     probs.append(f'{name}: {cid}: progress-bar redraws saved ({len(bars)} bar states); '
                                  'a saved output holds one line per bar (re-run with tools/execute_nbs.py)')
                 final = collapse_text(txt)
@@ -156,7 +157,6 @@ def method_problems(module, name):
             if k.startswith('_'): continue
             f = v.fget if isinstance(v, property) else getattr(v, '__func__', v)
             if not (inspect.isfunction(f) or isinstance(v, property)): continue
-            if getattr(f, '__module__', module.__name__) != module.__name__: continue
             if not (f.__doc__ or '').strip(): probs.append(f'{name}: {cname}.{k}: a public method with no docstring')
     return probs
 
@@ -307,7 +307,7 @@ def local_links(doc, nb_pages, url):
 
 def _visible_text(body):
     "Text of a rendered body outside code, maths, outputs, scripts and styles."
-    t = re.sub(r'<(pre|code|math|script|style|svg)\b.*?</\1>', ' ', body, flags=re.S)
+    t = re.sub(r'<(pre|code|math|script|style|svg)\b.*?</\1>|<span class="math[^"]*">.*?</span>', ' ', body, flags=re.S)
     t = re.sub(r'<!--.*?-->', ' ', t, flags=re.S)
     return html.unescape(re.sub(r'<[^>]+>', ' ', t))
 
@@ -315,7 +315,7 @@ def maths_problems(body, warns, name):
     "Maths pandoc could not convert, `$` left in the text (unbalanced or spaced delimiters), TeX leaked into the text."
     probs = [f'{name}: maths pandoc cannot convert: ' + ' '.join(w.split())[:120] for w in warns if 'TeX math' in w]
     text = _visible_text(body)
-    for m in re.finditer(r'[^\n]{0,30}\$[^\n]{0,30}', text):
+    for m in re.finditer(r'[^\n$]{0,20}\$[^\n$]{0,20}', text):
         probs.append(f'{name}: a "$" left in the text (maths delimiters that do not pair up?): {m.group(0).strip()!r}')
     for m in re.finditer(r'[^\n]{0,30}\\(?:[A-Za-z]+|[_{}^])[^\n]{0,20}', text):
         probs.append(f'{name}: TeX leaked into the text: {m.group(0).strip()!r}')
@@ -323,7 +323,7 @@ def maths_problems(body, warns, name):
 
 def figure_problems(body, name):
     "Figures that render as their text stand-in."
-    return [f'{name}: a figure shows as {m.group(0)!r} (saved with no image)'
+    return [f'{name}: a figure shows as {html.unescape(m.group(0))!r} (saved with no image)'
             for m in re.finditer(r'&lt;Figure size [^&]*&gt;|<Figure size [^<]*>', body)]
 
 def _ids(doc): return set(re.findall(r'\sid="([^"]+)"', doc))
@@ -351,14 +351,14 @@ def remote_problems(doc, name):
 
 def have_pandoc(): return shutil.which('pandoc') is not None
 
-def check_pages(nbs, src_cells=None, modules=None):
+def check_pages(nbs, src_cells=None, modules=None, side=None):
     """All checks on processed notebooks `nbs` ({notebook name: nb dict}); `src_cells` {name: cells of the saved
-    notebook} for the output checks (default: the processed cells); `modules` {name: module} for show_doc checks.
-    Writes the rendered pages to `_site/` when `write`; returns (problems, {page: html})."""
+    notebook} for the output checks (default: the processed cells); `modules` {name: module} for show_doc checks;
+    `side` the sidebar's [(section, [notebook names])] (default: sidebar.yml). Returns (problems, {page: html})."""
     src_cells, modules = src_cells or {}, modules or {}
     fms = {n: front(nb) for n, nb in nbs.items()}
     nb_pages = {n: out_name(n, fms[n]) for n in nbs}
-    side = sidebar() if (ROOT/'nbs'/'sidebar.yml').exists() else [(None, list(nbs))]
+    side = side or sidebar()
     listed = [n for _, items in side for n in items]
     probs = [f'{n}: listed in sidebar.yml but not found' for n in listed if n not in nbs]
     probs += [f'{n}: not listed in sidebar.yml' for n in nbs if n not in listed]

@@ -4,27 +4,39 @@
 
 # %% ../nbs/00_data.ipynb #304c7674
 from __future__ import annotations
-import contextlib, csv, hashlib, http.client, json, os, re, sys, textwrap, time, urllib.error, urllib.request, warnings, zipfile
+import contextlib, csv, functools, hashlib, http.client, inspect, io, itertools, json, os, re, sys, textwrap, time, urllib.error, urllib.request
+import warnings, zipfile, zlib
 from pathlib import Path
 import matplotlib.pyplot as plt, numpy as np, pandas as pd, torch
+from fastcore.basics import patch
 from fastprogress.fastprogress import progress_bar
 from PIL import Image, ImageOps
 from torch.utils.data import DataLoader, Dataset
 from torchvision.transforms import v2 as T
 
 # %% auto #0
-__all__ = ['CAPTION_COLUMNS', 'CLI_ERRORS', 'FLICKR8K_URLS', 'ImageReadError', 'load_image', 'cli_errors', 'split_by_image',
-           'split_counts', 'read_flickr8k', 'check_images', 'file_fingerprint', 'read_flickr30k', 'read_coco',
-           'show_captions', 'download_file', 'download_flickr8k', 'image_transforms', 'TrainDataset', 'EvalDataset',
-           'Collate', 'get_dataloaders']
+__all__ = ['CAPTION_COLUMNS', 'CLI_ERRORS', 'FLICKR8K_URLS', 'DATASETS', 'DATASET_SUFFIXES', 'SPLIT_NAMES', 'IMAGE_SUFFIXES',
+           'ImageReadError', 'to_rgb', 'load_image', 'cli_errors', 'split_sizes', 'split_by_image', 'split_counts',
+           'read_flickr8k', 'check_images', 'file_fingerprint', 'read_flickr30k', 'read_coco', 'show_captions',
+           'download_file', 'download_flickr8k', 'dataset', 'check_caption_table', 'read_dataset', 'read_table',
+           'read_folder', 'image_transforms', 'TrainDataset', 'EvalDataset', 'Collate', 'get_dataloaders']
 
 # %% ../nbs/00_data.ipynb #237ed647
 CAPTION_COLUMNS = ["image", "caption", "image_id", "split"]  # the first columns of every caption table
 
 # %% ../nbs/00_data.ipynb #f2243bb3
-def _caption_table(rows, image_dir, split="train"):
-    "Caption table from `(file name, caption)` pairs, with `image_dir` joined into the paths."
-    df = pd.DataFrame(rows, columns=["image_id", "caption"])
+def _drop_duplicates(df, source=None, key=("image_id", "caption")):
+    "`df` without repeated (image, caption) rows; a warning counts the dropped ones."
+    twice = df.duplicated(list(key))
+    if twice.any():
+        r = df[twice].iloc[0]
+        warnings.warn(f"{source or 'caption table'}: dropped {twice.sum()} repeated caption row(s), e.g. {r[key[0]]}: {r['caption']!r}")
+        df = df[~twice].reset_index(drop=True)
+    return df
+
+def _caption_table(rows, image_dir, split="train", source=None):
+    "Caption table from `(file name, caption)` pairs, with `image_dir` joined into the paths; repeats dropped."
+    df = _drop_duplicates(pd.DataFrame(rows, columns=["image_id", "caption"]), source)
     df.insert(0, "image", [os.path.join(str(image_dir), n) for n in df["image_id"]])
     df["split"] = split
     return df[CAPTION_COLUMNS]
@@ -39,24 +51,36 @@ class ImageReadError(ValueError):
     "An image file that is missing or cannot be decoded; the message names the file."
 
 # %% ../nbs/00_data.ipynb #2b15dcdc
-def _to_rgb(im):
-    "RGB version of `im`; transparent pixels become white."
-    if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
+def _to_8bit(im):
+    "Mode `L` from a 16-bit, 32-bit or float grey image, scaled to 0-255: 16-bit by 1/257, float from 0-1 (else min-max)."
+    a = np.nan_to_num(np.asarray(im, dtype=np.float64))
+    lo, hi = (0.0, 1.0) if im.mode == "F" else (0.0, 65535.0)
+    if a.size and (a.min() < lo or a.max() > hi): lo, hi = a.min(), a.max()  # out of the usual range: stretch
+    return Image.fromarray(np.clip(np.round((a - lo) / ((hi - lo) or 1) * 255), 0, 255).astype(np.uint8), "L")
+
+def to_rgb(im:Image.Image, # any PIL image
+          ) -> Image.Image:
+    "RGB version of `im`: transparent pixels composited on white, 16-bit and float pixels scaled to 8 bits."
+    if im.mode.startswith(("I", "F")): im = _to_8bit(im)
+    if im.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in im.info:
         im = im.convert("RGBA")
         bg = Image.new("RGB", im.size, (255, 255, 255))
         bg.paste(im, mask=im.getchannel("A"))
         return bg
     return im if im.mode == "RGB" else im.convert("RGB")
 
-def load_image(path, # image file (JPEG, PNG, ...)
+_to_rgb = to_rgb  # the former private name, still imported by the model module
+
+# %% ../nbs/00_data.ipynb #c1e0a7d2
+def load_image(path, # image file (JPEG, PNG, TIFF, ...)
               ) -> Image.Image:
-    "Open `path` as an upright (EXIF-transposed) RGB `PIL.Image`, or raise `ImageReadError` naming it."
+    "Open `path` as an upright (EXIF-transposed) RGB `PIL.Image` (`to_rgb`), or raise `ImageReadError` naming it."
     try:
         with Image.open(path) as im: im = ImageOps.exif_transpose(im)  # a decoded copy
     except FileNotFoundError as e: raise ImageReadError(f"image file not found: {path}") from e
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
         raise ImageReadError(f"cannot read image {path}: {e}") from e
-    return _to_rgb(im)
+    return to_rgb(im)
 
 # %% ../nbs/00_data.ipynb #f7c5cc35
 CLI_ERRORS = (ValueError, KeyError, ImportError, FileNotFoundError, FileExistsError, NotADirectoryError,
@@ -74,20 +98,44 @@ def cli_errors(debug:bool=False, # let the exception through, with its full trac
         print(f"error: {' '.join(str(msg).split()) or type(e).__name__}", file=sys.stderr)
         raise SystemExit(2) from None
 
+# %% ../nbs/00_data.ipynb #b7d1c3e5
+def _check_shares(valid_pct, test_pct):
+    "Raise unless both shares are >= 0 and leave some images for training."
+    if not (0 <= valid_pct and 0 <= test_pct and valid_pct + test_pct < 1):
+        raise ValueError(f"valid_pct={valid_pct} and test_pct={test_pct} must be >= 0 and sum to less than 1")
+
+def split_sizes(n:int, # number of images
+                valid_pct:float=0.1, # validation share
+                test_pct:float=0.1, # test share
+                what:str="the caption table", # named in the error
+               ) -> tuple:
+    "`(n_train, n_valid, n_test)` images; a split whose share is above 0 but that would get no image raises."
+    _check_shares(valid_pct, test_pct)
+    def sizes(m): return {"train": m - round(m * valid_pct) - round(m * test_pct), "valid": round(m * valid_pct), "test": round(m * test_pct)}
+    asked = [s for s, pct in (("train", 1), ("valid", valid_pct), ("test", test_pct)) if pct > 0]
+    if empty := [s for s in asked if sizes(n)[s] < 1]:
+        need = next(m for m in itertools.count(n + 1) if all(sizes(m)[s] >= 1 for s in asked))
+        raise ValueError(f"{what}: {n} image(s) leave the {' and '.join(map(repr, empty))} split{'s' if len(empty) > 1 else ''} empty with valid_pct={valid_pct}, "
+                         f"test_pct={test_pct}; use at least {need} images, larger shares, or a share of 0 for a split you do not want")
+    return tuple(sizes(n).values())
+
 # %% ../nbs/00_data.ipynb #58ddb39f
+def _draw_split(ids, valid_pct, test_pct, seed, check=True):
+    "{image id: split} for `ids`, seeded; `check` raises on a requested split that would be empty."
+    ids = np.array(sorted(set(ids)))
+    ids = ids[np.random.default_rng(seed).permutation(len(ids))]
+    _check_shares(valid_pct, test_pct)
+    if check: split_sizes(len(ids), valid_pct, test_pct, "split_by_image")
+    n_test, n_valid = round(len(ids) * test_pct), round(len(ids) * valid_pct)
+    return {i: "test" for i in ids[:n_test]} | {i: "valid" for i in ids[n_test:n_test + n_valid]}
+
 def split_by_image(df:pd.DataFrame, # caption table
                    valid_pct:float=0.1, # fraction of the images for validation
                    test_pct:float=0.1, # fraction of the images for test
                    seed:int=42, # seed of the shuffle
                   ) -> pd.DataFrame:
-    "Copy of `df` with a seeded `split` drawn per image, so all captions of an image share a split."
-    if not (0 <= valid_pct and 0 <= test_pct and valid_pct + test_pct < 1):
-        raise ValueError(f"valid_pct={valid_pct} and test_pct={test_pct} must be >= 0 and sum to less than 1")
-    ids = np.array(sorted(df["image_id"].unique()))
-    ids = ids[np.random.default_rng(seed).permutation(len(ids))]
-    n_test, n_valid = round(len(ids) * test_pct), round(len(ids) * valid_pct)
-    split = {i: "test" for i in ids[:n_test]} | {i: "valid" for i in ids[n_test:n_test + n_valid]}
-    return df.assign(split=df["image_id"].map(split).fillna("train"))
+    "Copy of `df` with a seeded `split` drawn per image, so all captions of an image share a split; no split is left empty."
+    return df.assign(split=df["image_id"].map(_draw_split(df["image_id"], valid_pct, test_pct, seed)).fillna("train"))
 
 # %% ../nbs/00_data.ipynb #a7877dca
 def split_counts(df:pd.DataFrame, # caption table
@@ -97,29 +145,46 @@ def split_counts(df:pd.DataFrame, # caption table
     counts = pd.DataFrame({"images": g["image_id"].nunique(), "captions": g.size()})
     return counts.sort_index(key=lambda s: s.map({"train": 0, "valid": 1, "test": 2}).fillna(3))
 
+# %% ../nbs/00_data.ipynb #a4f0c2d1
+def _read_text(path):
+    "Text of a UTF-8 file without its byte-order mark; a byte that is not UTF-8 raises naming the line."
+    raw = Path(path).read_bytes()
+    try: return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        raise ValueError(f"{path}, line {line}: byte 0x{raw[e.start]:02x} is not UTF-8; save the file as UTF-8 "
+                         f"(from Latin-1: iconv -f latin1 -t utf-8 FILE > NEW)") from None
+
+def _csv_rows(path, text, delimiter=","):
+    "`(line, fields)` of each non-blank CSV row; a quote left open (a row running over several lines) raises."
+    reader, end = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 0
+    for row in reader:
+        start, end = end + 1, reader.line_num
+        if end > start or any("\n" in c or "\r" in c for c in row):
+            raise ValueError(f"{path}, line {start}: a quote opened in this row is not closed before line {end}; "
+                             f"quote a field at both ends, or not at all")
+        if any(c.strip() for c in row): yield start, row
+
 # %% ../nbs/00_data.ipynb #55f7d123
-def _read_kaggle_csv(path):
+def _read_kaggle_csv(path, text):
     "`(image, caption)` pairs of a CSV `captions.txt` with the header `image,caption`."
     rows = []
-    with open(path, newline="", encoding="utf-8") as f:
-        reader = csv.reader(f)
-        for row in reader:
-            if reader.line_num == 1 and [c.strip().lower() for c in row] == ["image", "caption"]: continue
-            if not row: continue
-            if len(row) != 2 or not row[0].strip() or not row[1].strip():
-                raise ValueError(f"{path}, line {reader.line_num}: expected 'image,caption' "
-                                 f"(quote captions that hold a comma), got {','.join(row)[:80]!r}")
-            rows.append((row[0].strip(), row[1].strip()))
+    for line, row in _csv_rows(path, text):
+        if line == 1 and [c.strip().lower() for c in row] == ["image", "caption"]: continue
+        if len(row) != 2 or not row[0].strip() or not row[1].strip():
+            raise ValueError(f"{path}, line {line}: expected 'image,caption' "
+                             f"(quote captions that hold a comma), got {','.join(row)[:80]!r}")
+        rows.append((row[0].strip(), row[1].strip()))
     return rows
 
 # %% ../nbs/00_data.ipynb #ed6d538d
 _TOKEN_LINE = re.compile(r"^(?P<image>[^#\t]+)#\d+\t(?P<caption>.*\S.*)$")
 _RESULTS_LINE = re.compile(r"^(?P<image>[^|]+?)\s*\|\s*\d+\s*(?:\|\s*|\s+)(?P<caption>.*\S.*)$")
 
-def _read_lines(path, pattern, expected, header=None):
+def _read_lines(path, text, pattern, expected, header=None):
     "`(image, caption)` pairs of a line-based captions file; a line that does not match `pattern` raises."
     rows = []
-    for i, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+    for i, line in enumerate(text.splitlines(), 1):
         if not line.strip() or (i == 1 and header and line.startswith(header)): continue
         if not (m := pattern.match(line)): raise ValueError(f"{path}, line {i}: expected {expected!r}, got {line[:80]!r}")
         rows.append((m["image"].strip(), m["caption"].strip()))
@@ -127,13 +192,16 @@ def _read_lines(path, pattern, expected, header=None):
 
 def _read_captions(path):
     "Read any of the captions files, chosen by the first line's separator: `|`, a tab, or CSV."
-    with open(path, encoding="utf-8") as f: first = f.readline()
-    if "|" in first: return _read_lines(path, _RESULTS_LINE, "name.jpg| N| caption", header="image_name")
-    if "\t" in first: return _read_lines(path, _TOKEN_LINE, "name.jpg#N<TAB>caption")
-    return _read_kaggle_csv(path)
+    text = _read_text(path)
+    first = text.partition("\n")[0]
+    if "|" in first: return _read_lines(path, text, _RESULTS_LINE, "name.jpg| N| caption", header="image_name")
+    if "\t" in first: return _read_lines(path, text, _TOKEN_LINE, "name.jpg#N<TAB>caption")
+    return _read_kaggle_csv(path, text)
 
 # %% ../nbs/00_data.ipynb #60e08f86
 _F8K_SPLIT_FILES = {"train": "Flickr_8k.trainImages.txt", "valid": "Flickr_8k.devImages.txt", "test": "Flickr_8k.testImages.txt"}
+_F8K_CAPTIONS = ["captions.txt", "Flickr8k.token.txt", "Flickr8k_text/Flickr8k.token.txt"]  # where each layout keeps its captions
+_F8K_IMAGES = ["Images", "Flicker8k_Dataset", "Flickr8k_Dataset"]  # and its images
 
 def _find(root, names, what):
     "The first of `names` that exists under `root`; raise `FileNotFoundError` listing them all."
@@ -155,7 +223,7 @@ def _official_split(root, known):
         raise FileNotFoundError(f"{root} has some of Flickr8k's split files but not {lacking} (looked there and in Flickr8k_text/)")
     split = {}
     for s, p in files.items():
-        names = p.read_text().split()
+        if not (names := _read_text(p).split()): raise ValueError(f"{p} is empty: a split file lists the images of its split, one a line")
         _check_known(names, known, p)
         if twice := sorted(set(names) & set(split)): raise ValueError(f"{p} repeats {len(twice)} image(s) of another split file: {twice[0]}")
         split |= dict.fromkeys(names, s)
@@ -164,7 +232,7 @@ def _official_split(root, known):
 # %% ../nbs/00_data.ipynb #1b36484c
 def _karpathy_split(path, known):
     "{image: split} from Karpathy's `dataset_*.json` ('val' becomes 'valid', 'restval' becomes 'train')."
-    try: split = {im["filename"]: im["split"] for im in json.loads(Path(path).read_text())["images"]}
+    try: split = {im["filename"]: im["split"] for im in json.loads(_read_text(path))["images"]}
     except (json.JSONDecodeError, KeyError, TypeError) as e:
         raise ValueError(f"{path} is not a Karpathy split file (images[].filename and .split): {e!r}") from e
     _check_known(split, known, path)
@@ -200,9 +268,9 @@ def read_flickr8k(path, # dataset root, Kaggle (`Images/` + `captions.txt`) or o
     "Caption table of Flickr8k in either layout, with the official, Karpathy's, or a seeded split."
     root = Path(path)
     if not root.is_dir(): raise FileNotFoundError(f"Flickr8k folder not found: {root}")
-    captions = _find(root, ["captions.txt", "Flickr8k.token.txt", "Flickr8k_text/Flickr8k.token.txt"], "Flickr8k captions file")
-    image_dir = _find(root, ["Images", "Flicker8k_Dataset", "Flickr8k_Dataset"], "Flickr8k image folder")
-    df = _caption_table(_read_captions(captions), image_dir)
+    captions = _find(root, _F8K_CAPTIONS, "Flickr8k captions file")
+    image_dir = _find(root, _F8K_IMAGES, "Flickr8k image folder")
+    df = _caption_table(_read_captions(captions), image_dir, source=captions)
     known = set(df["image_id"])
     split = _karpathy_split(karpathy_json, known) if karpathy_json else _official_split(root, known)
     return _drop_missing(_assign_split(df, split, seed, valid_pct, test_pct, rest_split), image_dir, missing)
@@ -250,13 +318,29 @@ def read_flickr30k(path, # dataset folder (captions file + image folder), or the
     root = path.parent if path.is_file() else path
     captions = path if path.is_file() else _find(root, ["results.csv", "results_20130124.token", "captions.txt"], "Flickr30k captions file")
     image_dir = _find(root, ["flickr30k_images/flickr30k_images", "flickr30k_images", "flickr30k-images", "Images"], "Flickr30k image folder")
-    df = _caption_table(_read_captions(captions), image_dir)
+    df = _caption_table(_read_captions(captions), image_dir, source=captions)
     split = _karpathy_split(karpathy_json, set(df["image_id"])) if karpathy_json else None
     return _drop_missing(_assign_split(df, split, seed, valid_pct, test_pct, "unused"), image_dir, missing)
 
+# %% ../nbs/00_data.ipynb #c0c0f11e
+def _coco_files(path, image_dir=None):
+    "(captions JSON, image folder) of a COCO root or captions file; the folder is guessed from the file name (captions_val2017 -> val2017)."
+    path = Path(path)
+    if path.is_dir():
+        found = sorted(path.glob("annotations/captions_*.json")) + sorted(path.glob("captions_*.json"))
+        if len(found) != 1: raise FileNotFoundError(f"{path} holds {len(found)} COCO captions files (annotations/captions_*.json): "
+                                                    f"{'pass one of ' + ', '.join(p.name for p in found) if found else 'is that the COCO folder?'}")
+        path = found[0]
+    if not path.is_file(): raise FileNotFoundError(f"COCO captions file not found: {path}")
+    if image_dir is not None: return path, Path(image_dir)
+    name = path.stem.removeprefix("captions_")
+    dirs = [path.parent/name, path.parent.parent/name, path.parent.parent/"images"/name]
+    if not (found := [d for d in dirs if d.is_dir()]): raise FileNotFoundError(f"no image folder for {path}: looked for {', '.join(map(str, dirs))}; pass image_dir")
+    return path, found[0]
+
 # %% ../nbs/00_data.ipynb #5bc03801
-def read_coco(captions_json, # COCO captions file, e.g. `annotations/captions_val2017.json`
-              image_dir, # folder of its images, e.g. `val2017/`
+def read_coco(captions_json, # COCO captions file (annotations/captions_val2017.json) or the COCO folder holding one
+              image_dir=None, # folder of its images; None: val2017/ beside annotations/ for captions_val2017.json
               split:str|None=None, # one split for every row; None: a seeded split by image
               seed:int=42, # seed of that split
               valid_pct:float=0.1, # validation share of that split
@@ -264,14 +348,17 @@ def read_coco(captions_json, # COCO captions file, e.g. `annotations/captions_va
               missing:str="warn", # captions of absent image files: "warn" drops them, "raise" stops
              ) -> pd.DataFrame:
     "Caption table of a COCO captions JSON."
+    path, image_dir = _coco_files(captions_json, image_dir)
     try:
-        data = json.loads(Path(captions_json).read_text(encoding="utf-8"))
+        data = json.loads(_read_text(path))
         names = {im["id"]: im["file_name"] for im in data["images"]}
-        rows = [(names[a["image_id"]], a["caption"].strip()) for a in data["annotations"]]
+        anns = [(a.get("id"), a["image_id"], a["caption"]) for a in data["annotations"]]
     except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as e:
-        raise ValueError(f"{captions_json} is not a COCO captions file (images[].id/file_name, "
-                         f"annotations[].image_id/caption): {e!r}") from e
-    df = _caption_table(rows, image_dir)
+        raise ValueError(f"{path} is not a COCO captions file (images[].id/file_name, annotations[].image_id/caption): {e!r}") from e
+    for aid, iid, cap in anns:
+        if iid not in names: raise ValueError(f"{path}: annotation {aid} names image_id {iid!r}, which its images list lacks")
+        if not isinstance(cap, str) or not cap.strip(): raise ValueError(f"{path}: annotation {aid} (image {names[iid]}) has an empty caption")
+    df = _caption_table([(names[iid], cap.strip()) for _, iid, cap in anns], image_dir, source=path)
     df = split_by_image(df, valid_pct, test_pct, seed) if split is None else df.assign(split=split)
     return _drop_missing(df, image_dir, missing)
 
@@ -310,6 +397,8 @@ def _fetch(url, part, timeout, progress, chunk_size=1 << 20):
     start = part.stat().st_size if part.exists() else 0
     req = urllib.request.Request(url, headers={"Range": f"bytes={start}-"} if start else {})
     with urllib.request.urlopen(req, timeout=timeout) as r:
+        if "text/html" in r.headers.get("Content-Type", "") and not url.lower().endswith((".html", ".htm")):
+            raise ValueError(f"{url} answered with an HTML page, not the file (a login, error or moved page); nothing was kept")
         if start and r.status != 206: start = 0  # the server ignored the range: start over
         total = start + int(r.headers.get("Content-Length") or 0)
         with open(part, "ab" if start else "wb") as f:
@@ -321,6 +410,11 @@ def _fetch(url, part, timeout, progress, chunk_size=1 << 20):
         raise ConnectionError(f"got {part.stat().st_size} of {total} bytes")
 
 # %% ../nbs/00_data.ipynb #0112a215
+def _part_complete(part, err):
+    "Whether the answer 416 (nothing left to send) means `part` is whole: its size is the one `Content-Range: bytes */N` gives."
+    m = re.fullmatch(r"bytes \*/(\d+)", (err.headers.get("Content-Range") or "").strip())
+    return bool(m) and part.exists() and part.stat().st_size == int(m[1])
+
 def download_file(url:str, # address of the file
                   dest, # file to write
                   md5:str|None=None, # expected MD5 hex digest; None skips the check
@@ -335,8 +429,9 @@ def download_file(url:str, # address of the file
     for attempt in range(1, retries + 1):
         try: _fetch(url, part, timeout, progress); break
         except urllib.error.HTTPError as e:
-            if e.code == 416: break  # nothing left to fetch: `part` is complete
-            if e.code < 500 and e.code != 429: raise ConnectionError(f"cannot download {url}: HTTP {e.code} {e.reason}") from e
+            if e.code == 416 and _part_complete(part, e): break
+            if e.code == 416: part.unlink(missing_ok=True)  # a stale part, larger than the file or of unknown size: start over
+            elif e.code < 500 and e.code != 429: raise ConnectionError(f"cannot download {url}: HTTP {e.code} {e.reason}") from e
             err = e
         except (OSError, http.client.HTTPException) as e: err = e
         if attempt == retries: raise ConnectionError(f"could not download {url} after {retries} attempts: {err!r}") from err
@@ -348,7 +443,7 @@ def download_file(url:str, # address of the file
 
 # %% ../nbs/00_data.ipynb #6abae471
 def _extract(archive, dest, progress=True):
-    "Unzip `archive` into `dest`, skipping `__MACOSX/` and members already there with the right size."
+    "Unzip `archive` into `dest`, skipping `__MACOSX/` and members already there with the right size; a damaged member raises."
     dest = Path(dest).resolve()
     try: zf = zipfile.ZipFile(archive)
     except zipfile.BadZipFile as e: raise ValueError(f"{archive} is not a zip archive: {e}") from e
@@ -357,7 +452,11 @@ def _extract(archive, dest, progress=True):
         for m in members:
             if not (dest/m.filename).resolve().is_relative_to(dest): raise ValueError(f"{archive}: member {m.filename!r} would land outside {dest}")
         todo = [m for m in members if not ((p := dest/m.filename).exists() and (m.is_dir() or p.stat().st_size == m.file_size))]
-        for m in progress_bar(todo, leave=False) if progress and todo else todo: zf.extract(m, dest)
+        for m in progress_bar(todo, leave=False) if progress and todo else todo:
+            try: zf.extract(m, dest)
+            except (zipfile.BadZipFile, zlib.error, EOFError) as e:  # each member is CRC-checked as it is written
+                if not m.is_dir(): (dest/m.filename).unlink(missing_ok=True)
+                raise ValueError(f"{archive} is damaged: member {m.filename} cannot be extracted ({e})") from None
     return dest
 
 # %% ../nbs/00_data.ipynb #15d4671d
@@ -372,12 +471,230 @@ def download_flickr8k(dest, # folder for the archives and the dataset (original 
                       backoff:float=2.0, # seconds before the first retry, doubled after each failure
                       progress:bool=True, # show progress bars
                      ) -> Path:
-    "Download and extract Flickr8k into `dest`; returns `dest`, ready for `read_flickr8k`."
+    "Download and extract Flickr8k into `dest`; returns `dest`, ready for `read_flickr8k`. A broken archive is removed."
     dest = Path(dest); dest.mkdir(parents=True, exist_ok=True)
     for url, md5 in urls.items():
         archive = download_file(url, dest/url.rsplit("/", 1)[-1], md5, retries, timeout, backoff, progress)
-        _extract(archive, dest, progress)
+        try: _extract(archive, dest, progress)
+        except ValueError as e:
+            archive.unlink(missing_ok=True)
+            raise ValueError(f"{e}; the archive was removed, run again to download it afresh") from None
     return dest
+
+# %% ../nbs/00_data.ipynb #bd7264da
+DATASETS = {}  # name -> reader function returning a caption table
+DATASET_SUFFIXES = {}  # file suffix (".csv") -> name of the reader for such files
+
+def dataset(name:str, # the name read_dataset and --data take
+            suffixes:tuple=(), # file suffixes this reader reads, e.g. (".csv",)
+           ):
+    "Decorator registering a reader `f(path, **options) -> caption table` in `DATASETS` (and its suffixes)."
+    if bad := [s for s in suffixes if not s.startswith(".")]: raise ValueError(f"dataset {name!r}: suffixes start with a dot, got {bad}")
+    def register(f):
+        DATASETS[name] = f
+        DATASET_SUFFIXES.update({s.lower(): name for s in suffixes})
+        return f
+    return register
+
+# %% ../nbs/00_data.ipynb #ce20626e
+SPLIT_NAMES = ("train", "valid", "test", "unused")  # the values of a caption table's split column
+
+def check_caption_table(df:pd.DataFrame, # caption table from any reader
+                        source:str="caption table", # named in the messages: a file, a dataset
+                        valid_pct:float=0.1, # above 0: the table must have "valid" rows
+                        test_pct:float=0.1, # above 0: the table must have "test" rows
+                       ) -> pd.DataFrame:
+    "`df` with `CAPTION_COLUMNS` first, checked as every reader's table is; repeated rows are dropped with a warning."
+    _check_table(df, source)
+    if df.empty: raise ValueError(f"{source} holds no captions")
+    for col in ("image", "caption", "image_id"):
+        if (empty := df[col].isna() | (df[col].astype(str).str.strip() == "")).any():
+            raise ValueError(f"{source}: {empty.sum()} row(s) with an empty {col!r}, the first at row {empty.values.argmax()}")
+    if unknown := sorted(set(df["split"].astype(str)) - set(SPLIT_NAMES)):
+        raise ValueError(f"{source}: unknown split value(s) {unknown}; use {', '.join(SPLIT_NAMES)}")
+    if (n := df.groupby("image")["split"].nunique()).max() > 1:
+        raise ValueError(f"{source}: image {n.idxmax()} is in {n.max()} splits; all captions of an image share one split")
+    df = _drop_duplicates(df, source, ("image", "caption"))
+    if empty := [s for s, pct in (("train", 1), ("valid", valid_pct), ("test", test_pct)) if pct > 0 and not (df["split"] == s).any()]:
+        raise ValueError(f"{source} has no {' and no '.join(map(repr, empty))} rows (its splits: {df['split'].value_counts().to_dict()}); "
+                         f"a share of 0 (valid_pct, test_pct) goes without that split")
+    return df[CAPTION_COLUMNS + [c for c in df.columns if c not in CAPTION_COLUMNS]].reset_index(drop=True)
+
+# %% ../nbs/00_data.ipynb #2910a310
+def _fill_split(df, valid_pct, test_pct, seed):
+    "`df` with a seeded split by image for the rows without one; split sizes are checked when no row has one."
+    df = df if "split" in df.columns else df.assign(split=None)
+    df = df if "image_id" in df.columns else df.assign(image_id=df["image"].astype(str))
+    todo = df["split"].isna() | (df["split"].astype(str).str.strip() == "")
+    if not todo.any(): return df
+    split = _draw_split(df["image_id"][todo], valid_pct, test_pct, seed, check=todo.all())
+    return df.assign(split=df["split"].where(~todo, df["image_id"].map(split).fillna("train")))
+
+def _resolve_data(data, path):
+    "(reader name, path) for a registered name and its path, or for a table file or image folder given as `data`."
+    if data in DATASETS: return data, path
+    hint = " (shapes is registered by clip_tutorial.shapes: import it)" if data == "shapes" else ""
+    if path is not None: raise ValueError(f"unknown dataset {data!r}{hint}: use one of {', '.join(DATASETS)}, or a table file or image folder as data")
+    p = Path(data)
+    if p.is_dir(): return "folder", p
+    if p.suffix.lower() in DATASET_SUFFIXES: return DATASET_SUFFIXES[p.suffix.lower()], p
+    if p.exists(): raise ValueError(f"{p}: no reader for {p.suffix or 'files without a suffix'}; registered: {', '.join(DATASET_SUFFIXES)} files, image folders")
+    raise FileNotFoundError(f"data={data!r} is neither a dataset ({', '.join(DATASETS)}){hint} nor an existing file or folder")
+
+# %% ../nbs/00_data.ipynb #67bdb8cc
+def read_dataset(data:str, # a name in DATASETS, or a table file (.csv, .tsv, .jsonl, .parquet) or image folder
+                 path=None, # where the named dataset is: its folder or file
+                 *, valid_pct:float=0.1, # validation share of the images that have no split
+                 test_pct:float=0.1, # test share of those images
+                 seed:int=42, # seed of that split
+                 image_col:str="image", # table files: column of the image paths (relative to the file)
+                 caption_col:str="caption", # table files: column of the captions
+                 split_col:str="split", # table files: column of the splits (optional)
+                 download:bool=False, # flickr8k: fetch it into path when path holds no copy
+                 **options, # further options, passed to the readers that take them
+                ) -> pd.DataFrame:
+    "Caption table of any registered dataset, table file or captioned image folder, split and checked alike."
+    name, path = _resolve_data(data, path)
+    reader = DATASETS[name]
+    given = dict(valid_pct=valid_pct, test_pct=test_pct, seed=seed, image_col=image_col, caption_col=caption_col,
+                 split_col=split_col, download=download) | options
+    takes = inspect.signature(reader).parameters
+    df = reader(path, **{k: v for k, v in given.items() if k in takes})
+    source = f"{name} dataset" + (f" at {path}" if path is not None else "")
+    return check_caption_table(_fill_split(df, valid_pct, test_pct, seed), source, valid_pct, test_pct)
+
+# %% ../nbs/00_data.ipynb #b7701f0e
+_SPLIT_ALIASES = {"val": "valid", "validation": "valid", "dev": "valid"}
+
+def _csv_records(path, delimiter=","):
+    "(columns, [(where, {column: value})]) of a CSV or TSV file whose first row names the columns."
+    rows = list(_csv_rows(path, _read_text(path), delimiter))
+    if not rows: raise ValueError(f"{path} is empty: a caption table's first line names its columns (image, caption)")
+    (_, header), recs = rows[0], []
+    for line, row in rows[1:]:
+        if len(row) != len(header): raise ValueError(f"{path}, line {line}: {len(row)} fields where the header has {len(header)} "
+                                                     f"({', '.join(header)}); quote a field that holds a {'tab' if delimiter == chr(9) else 'comma'}")
+        recs.append((f"line {line}", dict(zip(header, row))))
+    return [c.strip() for c in header], [(w, {k.strip(): v for k, v in r.items()}) for w, r in recs]
+
+def _jsonl_records(path):
+    "(columns, [(where, record)]) of a JSON Lines file, one JSON object a line."
+    recs = []
+    for i, line in enumerate(_read_text(path).splitlines(), 1):
+        if not line.strip(): continue
+        try: r = json.loads(line)
+        except json.JSONDecodeError as e: raise ValueError(f"{path}, line {i}: not JSON ({e.msg}, column {e.colno})") from None
+        if not isinstance(r, dict): raise ValueError(f"{path}, line {i}: expected an object such as {{\"image\": ..., \"caption\": ...}}, got {type(r).__name__}")
+        recs.append((f"line {i}", r))
+    return sorted({k for _, r in recs for k in r}), recs
+
+# %% ../nbs/00_data.ipynb #0541f350
+def _parquet_records(path):
+    "(columns, [(where, record)]) of a Parquet file, read by pandas when pyarrow or fastparquet is installed."
+    try: t = pd.read_parquet(path)
+    except ImportError: raise ImportError(f"reading {path} needs pyarrow or fastparquet, and neither is installed here: "
+                                          f"pip install pyarrow, or save the table as .csv, .tsv or .jsonl") from None
+    return [str(c) for c in t.columns], [(f"row {i + 1}", r) for i, r in enumerate(t.to_dict("records"))]
+
+_TABLE_FORMATS = {".csv": _csv_records, ".tsv": functools.partial(_csv_records, delimiter="\t"),
+                  ".jsonl": _jsonl_records, ".parquet": _parquet_records}
+
+def _table_row(path, where, r, image_col, caption_col, split_col):
+    "(image path, caption, image id, split or None) of one table row; an empty or unknown value raises naming it."
+    def value(col):
+        v = r.get(col)
+        if v is None or (isinstance(v, float) and v != v): return ""
+        if not isinstance(v, str): raise ValueError(f"{path}, {where}, column {col!r}: expected text, got {v!r}")
+        return v.strip()
+    image, caption, split = value(image_col), value(caption_col), value(split_col).lower() if split_col else ""
+    for col, v in ((image_col, image), (caption_col, caption)):
+        if not v: raise ValueError(f"{path}, {where}, column {col!r}: empty")
+    if (split := _SPLIT_ALIASES.get(split, split)) and split not in SPLIT_NAMES:
+        raise ValueError(f"{path}, {where}, column {split_col!r}: unknown split {split!r}; use {', '.join(SPLIT_NAMES)} or leave it empty")
+    return os.path.normpath(path.parent/image), caption, os.path.normpath(image).replace(os.sep, "/"), split or None
+
+# %% ../nbs/00_data.ipynb #dc80e7dd
+def _drop_absent(df, source, missing="warn"):
+    "`df` without the rows whose image file does not exist: warn with the count, or raise."
+    if missing not in ("warn", "raise"): raise ValueError(f"missing={missing!r}: use 'warn' or 'raise'")
+    there = {p: os.path.isfile(p) for p in df["image"].unique()}
+    if all(there.values()): return df
+    names, gone = [p for p, ok in there.items() if not ok], ~df["image"].map(there)
+    msg = f"{len(names)} of {len(there)} images named in {source} are missing (e.g. {', '.join(names[:3])})"
+    if gone.all(): raise FileNotFoundError(f"{msg}: are the paths relative to the table file?")
+    if missing == "raise": raise FileNotFoundError(msg)
+    warnings.warn(f"{msg}; dropped their {gone.sum()} captions")
+    return df[~gone].reset_index(drop=True)
+
+@dataset("table", suffixes=tuple(_TABLE_FORMATS))
+def read_table(path, # a .csv, .tsv, .jsonl or .parquet file, one row per caption
+               image_col:str="image", # column of the image paths, relative to the file
+               caption_col:str="caption", # column of the captions
+               split_col:str="split", # column of the splits; optional
+               missing:str="warn", # captions of absent image files: "warn" drops them, "raise" stops
+              ) -> pd.DataFrame:
+    "Caption table of a table file; rows without a split get `None` (`read_dataset` splits them by image)."
+    path = Path(path)
+    if path.suffix.lower() not in _TABLE_FORMATS: raise ValueError(f"{path}: a caption table is a {', '.join(_TABLE_FORMATS)} file")
+    if not path.is_file(): raise FileNotFoundError(f"caption table not found: {path}")
+    columns, recs = _TABLE_FORMATS[path.suffix.lower()](path)
+    for col, flag in ((image_col, "image_col"), (caption_col, "caption_col")):
+        if col not in columns: raise ValueError(f"{path}: no column {col!r} (it has {', '.join(columns)}); name the column with {flag}")
+    rows = [_table_row(path, w, r, image_col, caption_col, split_col if split_col in columns else None) for w, r in recs]
+    df = _drop_duplicates(pd.DataFrame(rows, columns=CAPTION_COLUMNS), path)
+    return _drop_absent(df, path, missing)
+
+# %% ../nbs/00_data.ipynb #5105caa7
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff")  # files the folder reader takes as images
+
+@dataset("folder")
+def read_folder(path, # folder of images, each with a same-name .txt of captions, one a line
+                valid_pct:float=0.1, # validation share of the images
+                test_pct:float=0.1, # test share of the images
+                seed:int=42, # seed of the split by image
+               ) -> pd.DataFrame:
+    "Caption table of a folder of images with their captions in same-name `.txt` files, split by image."
+    root = Path(path)
+    if not root.is_dir(): raise NotADirectoryError(f"image folder not found: {root}")
+    images = sorted(p for p in root.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES and not any(s.startswith(".") for s in p.relative_to(root).parts))
+    if not images: raise FileNotFoundError(f"no images ({', '.join(IMAGE_SUFFIXES)}) in {root}")
+    if (stems := pd.Series([p.with_suffix("") for p in images]).value_counts()).max() > 1:
+        raise ValueError(f"{stems.max()} images share one caption file, {stems.index[0]}.txt; rename all but one")
+    rows, bare = [], []
+    for im in images:
+        txt = im.with_suffix(".txt")
+        caps = [l.strip() for l in _read_text(txt).splitlines() if l.strip()] if txt.is_file() else []
+        if not caps: bare.append(im.relative_to(root).as_posix())
+        rows += [(im.relative_to(root).as_posix(), c) for c in caps]
+    if not rows: raise FileNotFoundError(f"none of the {len(images)} images in {root} has captions: beside a.jpg put a.txt, one caption a line"
+                                         f" (Flickr8k, Flickr30k and COCO folders are read by their names: data='flickr8k', path=...)")
+    if bare: warnings.warn(f"{len(bare)} of {len(images)} images in {root} have no captions (no or empty .txt beside them), skipped: e.g. {', '.join(bare[:3])}")
+    return split_by_image(_caption_table(rows, root, source=root), valid_pct, test_pct, seed)
+
+# %% ../nbs/00_data.ipynb #ad0ba8b2
+def _has_flickr8k(root):
+    "Whether `root` holds Flickr8k's captions file and image folder, in either layout."
+    try: _find(root, _F8K_CAPTIONS, "captions"); _find(root, _F8K_IMAGES, "images"); return True
+    except FileNotFoundError: return False
+
+@dataset("flickr8k")
+def _flickr8k_dataset(path, download:bool=False, urls:dict=FLICKR8K_URLS, karpathy_json=None, seed:int=42,
+                      valid_pct:float=0.1, test_pct:float=0.1, progress:bool=True):
+    "Flickr8k at `path`, downloaded there first when `download` and `path` holds no copy."
+    if path is None: raise ValueError("the flickr8k dataset needs a path: the folder that holds Flickr8k, or where download puts it")
+    if download and not _has_flickr8k(path): download_flickr8k(path, urls, progress=progress)
+    if not _has_flickr8k(path):
+        raise FileNotFoundError(f"no Flickr8k in {path}: --download (download=True) fetches it there (1 GB, from "
+                                f"{_F8K_RELEASE}), or unpack Kaggle's Flickr8k (Images/ and captions.txt) into it")
+    return read_flickr8k(path, karpathy_json, seed, valid_pct, test_pct)
+
+@dataset("flickr30k")
+def _flickr30k_dataset(path, karpathy_json=None, seed:int=42, valid_pct:float=0.1, test_pct:float=0.1):
+    "Flickr30k at `path` (its folder or captions file)."
+    if path is None: raise ValueError("the flickr30k dataset needs a path: its folder, or its results.csv")
+    return read_flickr30k(path, karpathy_json, seed, valid_pct, test_pct)
+
+dataset("coco")(read_coco);
 
 # %% ../nbs/00_data.ipynb #364c49cb
 _INTERPOLATION = {"bicubic": T.InterpolationMode.BICUBIC, "bilinear": T.InterpolationMode.BILINEAR,
@@ -411,16 +728,31 @@ class TrainDataset(Dataset):
         caps = df.groupby("image", sort=False)["caption"].agg(list)
         self.images, self.captions, self.tfm = caps.index.tolist(), caps.tolist(), tfm
         self.decoded = {} if in_memory else None  # image index -> PIL image; each worker process keeps its own
+        self.unreadable = torch.zeros(len(self.images), dtype=torch.bool).share_memory_()  # shared with worker processes
     def __len__(self): return len(self.images)
     def load(self, i):
         "The decoded image `i`, from memory when `in_memory` and already seen."
         if self.decoded is None: return load_image(self.images[i])
         if i not in self.decoded: self.decoded[i] = load_image(self.images[i])
         return self.decoded[i]
-    def __getitem__(self, i):
-        caps = self.captions[i]
-        img = self.load(i)
-        return (self.tfm(img) if self.tfm else img), caps[torch.randint(len(caps), ()).item()], i
+    @property
+    def skipped(self):
+        "The images found unreadable so far, in any worker process."
+        return [self.images[i] for i in self.unreadable.nonzero().flatten().tolist()]
+
+# %% ../nbs/00_data.ipynb #d3a9e1f7
+@patch
+def __getitem__(self:TrainDataset, i):
+    "Image `i` with a random caption; an unreadable image is skipped, counted and replaced by the next readable one."
+    for j in (k % len(self) for k in range(i, i + len(self))):
+        if self.unreadable[j]: continue
+        try: img = self.load(j); break
+        except ImageReadError as e:
+            self.unreadable[j] = True
+            warnings.warn(f"skipped an unreadable training image (replaced by another one in its batch): {e}")
+    else: raise ImageReadError(f"none of the {len(self)} training images can be read, e.g. {self.images[i]}")
+    caps = self.captions[j]
+    return (self.tfm(img) if self.tfm else img), caps[torch.randint(len(caps), ()).item()], j
 
 # %% ../nbs/00_data.ipynb #acd3cc27
 class EvalDataset(Dataset):

@@ -6,7 +6,10 @@ datasets users have on disk:
   data/flickr8k_original/  Flicker8k_Dataset/ + Flickr8k_text/ (Flickr8k.token.txt, split files)
                            + dataset_flickr8k.json (Karpathy's format)
   data/flickr30k/          flickr30k_images/ + results.csv ("|" separated) + results_20130124.token
-  data/coco/               captions_val2017.json naming the images of data/flickr8k_kaggle/Images
+  data/coco/               COCO's layout: annotations/captions_val2017.json + val2017/000000000100.jpg ...
+  data/table/              captions.csv (image,caption; no split) and captions.jsonl (image, caption, split),
+                           image paths relative to the file, naming the images of data/flickr8k_kaggle/Images
+  data/folder/             ball.jpg + ball.txt (one caption a line), one pair per scene
 The output is deterministic: running it again rewrites the same bytes.
 Usage: python tools/make_fixtures.py [--dest data]
 """
@@ -126,7 +129,7 @@ def _split_files(folder, names):
 
 def make(dest):
     dest = Path(dest)
-    for sub in ("flickr8k_kaggle", "flickr8k_original", "flickr30k", "coco"): shutil.rmtree(dest / sub, ignore_errors=True)
+    for sub in ("flickr8k_kaggle", "flickr8k_original", "flickr30k", "coco", "table", "folder"): shutil.rmtree(dest / sub, ignore_errors=True)
     jpegs = [jpeg_bytes(draw, size) for draw, size, _ in SCENES]
     names = [flickr8k_name(i) for i in range(len(SCENES))]
     caps = [c for _, _, c in SCENES]
@@ -153,11 +156,27 @@ def make(dest):
     for n, b in zip(ids, jpegs): (f30 / "flickr30k_images" / n).write_bytes(b)
     _write(f30 / "results.csv", "image_name| comment_number| comment\n" + "".join(f"{n}| {j}| {c}\n" for n, cs in zip(ids, caps) for j, c in enumerate(cs)))
     _write(f30 / "results_20130124.token", "".join(f"{n}#{j}\t{c}\n" for n, cs in zip(ids, caps) for j, c in enumerate(cs)))
-    # COCO captions JSON naming the Kaggle-layout images
+    # COCO: annotations/captions_val2017.json and the images in val2017/, named by id
+    coco_names = [f"{100 + i:012d}.jpg" for i in range(len(SCENES))]
+    (dest / "coco" / "val2017").mkdir(parents=True)
+    for n, b in zip(coco_names, jpegs): (dest / "coco" / "val2017" / n).write_bytes(b)
     coco = dict(info=dict(description="caption fixture in COCO's format"), licenses=[],
-                images=[dict(id=100 + i, file_name=n, width=s[0], height=s[1]) for i, (n, (_, s, _)) in enumerate(zip(names, SCENES))],
+                images=[dict(id=100 + i, file_name=n, width=s[0], height=s[1]) for i, (n, (_, s, _)) in enumerate(zip(coco_names, SCENES))],
                 annotations=[dict(id=1000 + 5 * i + j, image_id=100 + i, caption=c) for i, cs in enumerate(caps) for j, c in enumerate(cs)])
-    _write(dest / "coco" / "captions_val2017.json", json.dumps(coco))
+    _write(dest / "coco" / "annotations" / "captions_val2017.json", json.dumps(coco))
+    # caption tables beside no images: paths relative to the table file
+    rel = [f"../flickr8k_kaggle/Images/{n}" for n in names]
+    buf = io.StringIO(); wr = csv.writer(buf, lineterminator="\n"); wr.writerow(["image", "caption"])
+    wr.writerows([r, c] for r, cs in zip(rel, caps) for c in cs)
+    _write(dest / "table" / "captions.csv", buf.getvalue())
+    split = {"train": "train", "dev": "valid", "test": "test"}
+    _write(dest / "table" / "captions.jsonl", "".join(json.dumps(dict(image=r, caption=c, split=split[s])) + "\n"
+                                                     for r, cs, s in zip(rel, caps, SPLITS) for c in cs))
+    # a folder of images, each with its captions in a same-name .txt
+    (dest / "folder").mkdir()
+    for (draw, _, cs), b in zip(SCENES, jpegs):
+        (dest / "folder" / f"{draw.__name__}.jpg").write_bytes(b)
+        _write(dest / "folder" / f"{draw.__name__}.txt", "".join(c + "\n" for c in cs))
     return dest
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from PIL import Image
 
-from .retrieval import embed_images, embed_texts
+from .retrieval import _as_list, _warn_unknown, embed_images, embed_texts
 
 # %% ../nbs/08_zero_shot.ipynb #bc2c8cc8
 IMAGENET_TEMPLATES = (
@@ -50,24 +50,33 @@ SIMPLE_TEMPLATES = ('itap of a {}.', 'a bad photo of the {}.', 'a origami {}.', 
                     'a {} in a video game.', 'art of the {}.', 'a photo of the small {}.')
 
 # %% ../nbs/08_zero_shot.ipynb #77b33b1f
+def _class_list(classnames):
+    if isinstance(classnames, str):
+        raise ValueError(f"classnames must be a list of class names, got the string {classnames!r} (for one class: [{classnames!r}])")
+    names = list(classnames)
+    if not names: raise ValueError("no class names")
+    if bad := [c for c in names if not isinstance(c, str) or not c.strip()]: raise ValueError(f"class names must be non-empty strings, got {bad[0]!r}")
+    groups = {}
+    for c in names: groups.setdefault(' '.join(c.split()).casefold(), []).append(c)
+    if dup := [g for g in groups.values() if len(g) > 1]:
+        raise ValueError(f"class names must be unique ignoring case and spacing, repeated: {dup[:3]}")
+    return names
+
 def make_prompts(
-    classnames, # class names, e.g. ["dog", "cat"]
-    templates=SIMPLE_TEMPLATES, # sentences with one `{}` for the class name
+    classnames, # class names, e.g. ["dog", "cat"] (a list, never one string)
+    templates=SIMPLE_TEMPLATES, # sentences with one {} for the class name; one string is one template
 )->list: # C lists of T prompts
     "Every template filled with every class name"
-    classnames, templates = list(classnames), list(templates)
-    if not classnames: raise ValueError("no class names")
-    dup = sorted({c for c in classnames if classnames.count(c) > 1})
-    if dup: raise ValueError(f"class names must be unique, repeated: {dup}")
-    bad = [t for t in templates if t.count('{}') != 1]
+    classnames, templates = _class_list(classnames), [templates] if isinstance(templates, str) else list(templates)
+    bad = [t for t in templates if not isinstance(t, str) or t.count('{}') != 1]
     if not templates or bad: raise ValueError(f"each template needs exactly one '{{}}', got {bad or 'no templates'}")
     return [[t.format(c) for t in templates] for c in classnames]
 
 # %% ../nbs/08_zero_shot.ipynb #bc532aa4
 def zero_shot_weights(
-    model, # a `CLIP`
+    model, # a CLIP
     classnames, # C class names
-    templates=SIMPLE_TEMPLATES, # T templates with one `{}`
+    templates=SIMPLE_TEMPLATES, # T templates with one {}
     batch_size:int=256, # prompts per forward pass
     progress:bool=False, # show a progress bar
 )->torch.Tensor: # (C, D) unit-norm class embeddings
@@ -78,14 +87,25 @@ def zero_shot_weights(
     return F.normalize(emb.view(C_, T, -1).mean(1), dim=-1)  # (C, D)
 
 # %% ../nbs/08_zero_shot.ipynb #d0bec1eb
+def _check_tokens(model, classnames):
+    "Refuse classes the model's tokenizer cannot tell apart; warn about classes it mostly cannot read"
+    groups = {}
+    for c, ids in zip(classnames, model.tokenize(classnames)['input_ids'].tolist()): groups.setdefault(tuple(ids), []).append(c)
+    if same := [g for g in groups.values() if len(g) > 1]:
+        raise ValueError(f"classes {same[0]} give the model the same tokens (words its tokenizer does not know?), so it cannot tell them apart")
+    _warn_unknown(model, classnames, 'class')
+
 class ZeroShotClassifier:
     "A CLIP turned into a classifier over `classnames` by prompt ensembles"
     def __init__(self,
-        model, # a `CLIP`
-        classnames, # C class names
-        templates=SIMPLE_TEMPLATES, # T templates with one `{}`
+        model, # a CLIP
+        classnames, # C >= 2 class names (a list, never one string)
+        templates=SIMPLE_TEMPLATES, # T templates with one {}; one string is one template
     ):
-        self.model, self.classnames, self.templates = model, list(classnames), list(templates)
+        self.model, self.classnames = model, _class_list(classnames)
+        self.templates = [templates] if isinstance(templates, str) else list(templates)
+        if len(self.classnames) < 2: raise ValueError(f"a classifier needs at least two classes, got {self.classnames}")
+        _check_tokens(model, self.classnames)
         self.weights = zero_shot_weights(model, self.classnames, self.templates)  # (C, D)
     def __repr__(self): return f"ZeroShotClassifier({len(self.classnames)} classes x {len(self.templates)} templates)"
 
@@ -93,25 +113,27 @@ class ZeroShotClassifier:
 @patch
 def predict_proba(
     self:ZeroShotClassifier,
-    images, # image paths or PIL images
+    images, # an image path or PIL image, or a list of them
     batch_size:int=64, # images per forward pass
     progress:bool=True, # show a progress bar
 )->torch.Tensor: # (N, C) class probabilities
     "Softmax over classes of the scaled cosine similarities"
-    img_emb = embed_images(self.model, images, batch_size, progress)  # (N, D)
-    scale = self.model.logit_scale.detach().exp().clamp(max=100).float().cpu()
-    return (scale * img_emb @ self.weights.T).softmax(-1)  # (N, C)
+    log_scale = self.model.logit_scale.detach().float().cpu()
+    if not log_scale.isfinite().all():
+        raise ValueError(f"the model's logit_scale is {log_scale.item()}: its weights are damaged (a diverged training?), so no class can be chosen")
+    img_emb = embed_images(self.model, images, batch_size, progress)  # (N, D), finite or an error
+    return (log_scale.exp().clamp(max=100) * img_emb @ self.weights.T).softmax(-1)  # (N, C)
 
 # %% ../nbs/08_zero_shot.ipynb #f44c3921
 @patch
 def predict(
     self:ZeroShotClassifier,
-    images, # image paths or PIL images
+    images, # an image path or PIL image, or a list of them
     batch_size:int=64, # images per forward pass
     progress:bool=True, # show a progress bar
-)->pd.DataFrame: # columns `image`, `pred`, `prob`, then one probability column per class
+)->pd.DataFrame: # columns image, pred, prob, then one probability column per class
     "The most probable class of each image, with its probability and every class's"
-    images = list(images)
+    images = _as_list(images)
     probs = self.predict_proba(images, batch_size, progress)
     p, i = probs.max(-1)
     df = pd.DataFrame(dict(image=[f'image {j}' if isinstance(o, Image.Image) else str(o) for j, o in enumerate(images)],
@@ -132,6 +154,8 @@ def confusion_matrix(
     classnames, # the C classes, in display order
 )->pd.DataFrame: # (C, C) counts, rows true, columns predicted
     "Counts of (true, predicted) class pairs"
+    classnames = list(classnames)
+    if dup := sorted({c for c in classnames if classnames.count(c) > 1}): raise ValueError(f"classnames repeat {dup}")
     t, p, C_ = _label_idx(targets, classnames), _label_idx(preds, classnames), len(classnames)
     if len(t) != len(p): raise ValueError(f"{len(t)} targets but {len(p)} predictions")
     cm = torch.bincount(t * C_ + p, minlength=C_ * C_).view(C_, C_)
@@ -139,15 +163,15 @@ def confusion_matrix(
 
 # %% ../nbs/08_zero_shot.ipynb #71894e83
 def per_class_accuracy(
-    cm:pd.DataFrame, # output of `confusion_matrix`
-)->pd.DataFrame: # columns `n`, `correct`, `accuracy`, one row per class
+    cm:pd.DataFrame, # output of confusion_matrix
+)->pd.DataFrame: # columns n, correct, accuracy, one row per class
     "Accuracy of each class (recall of its images) from a confusion matrix"
     n, correct = cm.sum(axis=1), pd.Series(cm.values.diagonal(), index=cm.index)
     return pd.DataFrame(dict(n=n, correct=correct, accuracy=correct / n.where(n > 0)))
 
 # %% ../nbs/08_zero_shot.ipynb #57eb9605
 def plot_confusion_matrix(
-    cm:pd.DataFrame, # output of `confusion_matrix`
+    cm:pd.DataFrame, # output of confusion_matrix
     ax=None, # axes to draw in
     title:str='', # figure title
 ):
@@ -165,13 +189,13 @@ def plot_confusion_matrix(
 @patch
 def evaluate(
     self:ZeroShotClassifier,
-    images, # image paths or PIL images
-    labels, # their true class names
+    images, # an image path or PIL image, or a list of them
+    labels, # their true class names (one string for one image)
     batch_size:int=64, # images per forward pass
     progress:bool=True, # show a progress bar
-)->dict: # `accuracy`, `per_class` (DataFrame), `confusion` (DataFrame), `predictions` (DataFrame)
+)->dict: # accuracy, per_class (DataFrame), confusion (DataFrame), predictions (DataFrame)
     "Accuracy, per-class accuracy and confusion matrix on labelled images"
-    labels = list(labels)
+    images, labels = _as_list(images), [labels] if isinstance(labels, str) else list(labels)
     if len(labels) != len(images): raise ValueError(f"{len(images)} images but {len(labels)} labels")
     _label_idx(labels, self.classnames)
     pred = self.predict(images, batch_size, progress)
@@ -181,7 +205,7 @@ def evaluate(
 
 # %% ../nbs/08_zero_shot.ipynb #efd39454
 def caption_preference(
-    model, # a `CLIP`
+    model, # a CLIP
     images, # N image paths or PIL images
     right, # N true captions
     wrong, # N foils, one per image
@@ -189,7 +213,7 @@ def caption_preference(
     progress:bool=False, # show a progress bar
 )->torch.Tensor: # (N,) similarity margins; > 0 where the true caption wins
     "Margin of each image's true caption over its foil, in cosine similarity"
-    images, right, wrong = list(images), list(right), list(wrong)
+    images, right, wrong = _as_list(images), _as_list(right), _as_list(wrong)
     if not len(images) == len(right) == len(wrong):
         raise ValueError(f"{len(images)} images, {len(right)} captions and {len(wrong)} foils: one each per image")
     img_emb = embed_images(model, images, batch_size, progress)  # (N, D)
@@ -198,7 +222,7 @@ def caption_preference(
 # %% ../nbs/08_zero_shot.ipynb #5b4e7a85
 def scene_foils(
     df:pd.DataFrame, # shapes caption table, two-object rows
-)->pd.DataFrame: # one row per image: `image`, `caption`, `swapped_objects`, `swapped_colors`
+)->pd.DataFrame: # one row per image: image, caption, swapped_objects, swapped_colors
     "True canonical caption of each two-object scene and two foils made of the same words"
     d = df[df['n_objects'] == 2].drop_duplicates('image')
     a = d['size1'] + ' ' + d['color1'] + ' ' + d['shape1']

@@ -2,6 +2,8 @@
 
 Markdown cells are copied, visible code cells become fenced blocks with their text outputs, and
 PNG outputs are written to images/ and linked. `#| hide` cells and directive lines are dropped.
+Links are made to work on GitHub from the repository root: a notebook link such as `00_data.ipynb` (the site
+turns it into the page) becomes `nbs/00_data.ipynb`, and links to this repository's files on GitHub become relative.
 Usage: python tools/readme.py [--check]
 """
 import base64, hashlib, json, re, sys
@@ -14,6 +16,11 @@ HEADER = '<!-- generated from nbs/index.ipynb by tools/readme.py: edit the noteb
 def _src(cell): return ''.join(cell['source']) if isinstance(cell['source'], list) else cell['source']
 
 def _directives(src): return [l for l in src.splitlines() if re.match(r'\s*#\s*\|', l)]
+
+def _links(md):
+    "Notebook links relative to nbs/ become links from the repository root; links to this repository's files relative."
+    md = re.sub(r'\]\((?!\w+:|/|#|nbs/)([^)\s]+\.ipynb(?:#[^)\s]*)?)\)', r'](nbs/\1)', md)
+    return re.sub(r'\]\(https://github\.com/clip-tutorial/clip_tutorial/blob/main/([^)\s]+)\)', r'](\1)', md)
 
 def render():
     nb = json.loads(NB.read_text())
@@ -40,7 +47,7 @@ def render():
                 txt = '\n'.join(l.rsplit('\r', 1)[-1] for l in txt.split('\n')).rstrip()  # a progress bar's last state
                 if txt.strip(' \n█'): parts.append(f'```\n{txt}\n```')
     title = re.sub(r'^#\s+', '', parts[0].splitlines()[0]) if parts else 'clip_tutorial'
-    body = '\n\n'.join(parts)
+    body = _links('\n\n'.join(parts))
     # nbdev's front-matter idiom `# Title` + `> subtitle` reads the same in markdown
     return HEADER + body + '\n', images
 

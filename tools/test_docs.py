@@ -123,6 +123,21 @@ def test_rendered_defects():
     assert '<math display="inline"' in b and '<math display="block"' in b and 'width=320' in b, 'maths as MathML, figures at their size'
     assert '<a href="b.html" class=cur>Page B</a>' in b and '<a href="a.html">Page A</a>' in b, 'the sidebar lists the pages'
 
+def test_readme():
+    "README: relative links resolve from the repository root, Results is one table, the quick start has no test calls."
+    import re
+    root = Path(__file__).resolve().parent.parent
+    readme = (root/'README.md').read_text()
+    for href in re.findall(r'\]\(([^)\s]+)\)', readme):
+        if re.match(r'[a-z]+:|#', href): continue
+        assert (root/href.split('#')[0]).exists(), f'README links to {href}, which is not in the repository'
+    results = readme.split('## Results', 1)[1].split('\n## ', 1)[0]
+    assert not re.search(r'^#', results, re.M), 'a heading inside README\'s Results section'
+    assert len(re.findall(r'^\|[-|\s]+\|$', results, re.M)) == 1, 'README\'s Results holds one table'
+    assert 'benchmarks/RESULTS.md' in results and len(results) < 3000, 'Results links to RESULTS.md instead of pasting it'
+    code = '\n'.join(re.findall(r'^```python\n(.*?)^```', readme, re.S | re.M))
+    assert code and 'test_eq' not in code and 'import ' in code, 'the quick start runs as printed, imports included'
+
 if __name__ == '__main__':
     fails = 0
     for name, f in list(globals().items()):

@@ -257,8 +257,8 @@ def _drop_missing(df, image_dir, missing="warn"):
     return df[~gone].reset_index(drop=True)
 
 # %% ../nbs/00_data.ipynb #84367d79
-def read_flickr8k(path, # dataset root, Kaggle (`Images/` + `captions.txt`) or original (`Flicker8k_Dataset/` + `Flickr8k.token.txt`)
-                  karpathy_json:str|Path|None=None, # Karpathy's `dataset_flickr8k.json`; its split replaces the official one
+def read_flickr8k(path, # dataset root, Kaggle (Images/ + captions.txt) or original (Flicker8k_Dataset/ + Flickr8k.token.txt)
+                  karpathy_json:str|Path|None=None, # Karpathy's dataset_flickr8k.json; its split replaces the official one
                   seed:int=42, # seed of the split by image used when there are no split files
                   valid_pct:float=0.1, # validation share of that split
                   test_pct:float=0.1, # test share of that split
@@ -306,8 +306,8 @@ def file_fingerprint(path, # file to key
 
 # %% ../nbs/00_data.ipynb #e8712fea
 def read_flickr30k(path, # dataset folder (captions file + image folder), or the captions file itself
-                   karpathy_json:str|Path|None=None, # Karpathy's `dataset_flickr30k.json` for the standard split
-                   seed:int=42, # seed of the split by image used without `karpathy_json`
+                   karpathy_json:str|Path|None=None, # Karpathy's dataset_flickr30k.json for the standard split
+                   seed:int=42, # seed of the split by image used without karpathy_json
                    valid_pct:float=0.1, # validation share of that split
                    test_pct:float=0.1, # test share of that split
                    missing:str="warn", # captions of absent image files: "warn" drops them, "raise" stops
@@ -721,7 +721,7 @@ def image_transforms(data_config:dict, # timm-style: input_size (3,H,W), mean, s
 class TrainDataset(Dataset):
     "One item per image: `(pixel_values, caption, image_idx)`, the caption drawn at random at each access."
     def __init__(self, df:pd.DataFrame, # caption table (the training rows)
-                 tfm=None, # image transform (e.g. `image_transforms(cfg, train=True)`); None returns the PIL image
+                 tfm=None, # image transform (e.g. image_transforms(cfg, train=True)); None returns the PIL image
                  in_memory:bool=False, # keep each decoded image after its first load (small datasets: no decoding after epoch 1)
                 ):
         _check_table(df)
@@ -758,7 +758,7 @@ def __getitem__(self:TrainDataset, i):
 class EvalDataset(Dataset):
     "One item per caption: `(pixel_values, caption, image_idx)`, `image_idx` indexing `ds.images`."
     def __init__(self, df:pd.DataFrame, # caption table (the evaluation rows)
-                 tfm=None, # image transform (e.g. `image_transforms(cfg)`); None returns the PIL image
+                 tfm=None, # image transform (e.g. image_transforms(cfg)); None returns the PIL image
                 ):
         _check_table(df)
         codes, uniques = pd.factorize(df["image"])  # images in first-seen order
@@ -791,7 +791,7 @@ def get_dataloaders(df:pd.DataFrame, # caption table with "train" and "valid" ro
                     seed:int=42, # seed of the training shuffle
                     max_length:int|None=None, # longest token sequence kept
                     augment:bool=True, # random resized crops on the training images (False: the evaluation transform)
-                    in_memory:bool=False, # keep decoded training images in memory (`TrainDataset`)
+                    in_memory:bool=False, # keep decoded training images in memory (TrainDataset)
                    ) -> tuple[DataLoader, DataLoader]:
     "`(train_dl, valid_dl)`: one random caption per image for training, every caption for validation."
     _check_table(df)

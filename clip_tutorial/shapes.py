@@ -6,10 +6,10 @@
 __all__ = ['COLORS', 'PALETTE', 'BACKGROUND', 'SHAPES', 'SIZES', 'RADIUS', 'RELATIONS', 'INVERSE', 'TWO_OBJECT_PCT',
            'ONE_TEMPLATES', 'TWO_TEMPLATES', 'MARGIN', 'POLYGONS', 'SCENE_COLUMNS', 'Thing', 'Scene', 'shapes_vocab',
            'sample_thing', 'place_pair', 'sample_scene', 'draw_thing', 'split_images', 'sample_scenes', 'draw_scenes',
-           'scene_table', 'make_shapes', 'show_scenes']
+           'scene_table', 'make_shapes', 'read_shapes', 'show_scenes']
 
 # %% ../nbs/01_shapes.ipynb #9e9390cc
-import json, numbers, random, re
+import json, numbers, random, re, tempfile
 from collections import Counter
 from dataclasses import dataclass, asdict
 from pathlib import Path
@@ -18,7 +18,7 @@ import pandas as pd
 from fastcore.basics import patch
 from fastprogress.fastprogress import progress_bar
 from PIL import Image, ImageDraw
-from .data import CAPTION_COLUMNS
+from .data import CAPTION_COLUMNS, DATASETS, dataset, read_dataset, split_sizes
 
 # %% ../nbs/01_shapes.ipynb #a2eb60e4
 COLORS = ("red", "orange", "yellow", "green", "blue", "purple", "white")  # object colours
@@ -36,17 +36,17 @@ TWO_OBJECT_PCT = 0.6  # share of scenes with two objects; the rest show one
 @dataclass(frozen=True)
 class Thing:
     "One object: its colour, shape and size."
-    color:str  # one of `COLORS`
-    shape:str  # one of `SHAPES`
-    size:str  # one of `SIZES`
+    color:str  # one of COLORS
+    shape:str  # one of SHAPES
+    size:str  # one of SIZES
     def __str__(self): return f"{self.size} {self.color} {self.shape}"
 
 # %% ../nbs/01_shapes.ipynb #0f35825c
 @dataclass(frozen=True)
 class Scene:
     "One or two `Thing`s, the relation of the first to the second, and their centres."
-    things:tuple  # one or two `Thing`s
-    relation:str=""  # one of `RELATIONS` for two things, "" for one
+    things:tuple  # one or two Things
+    relation:str=""  # one of RELATIONS for two things, "" for one
     centers:tuple=((0.5, 0.5),)  # (x, y) centre of each thing, as fractions of the image side
 
     @property
@@ -174,7 +174,7 @@ def sample_scenes(splits:list, # the split of each image
 def draw_scenes(scenes:list, # what to draw
                 paths:list, # one PNG path per scene, all in one folder
                 image_size:int, # side of each image, in pixels
-                settings:dict, # everything that determines the pixels, saved as `shapes.json`
+                settings:dict, # everything that determines the pixels, saved as shapes.json
                 progress:bool=True): # show a progress bar for 1000 scenes or more
     "Save each scene as a PNG unless `shapes.json` beside them shows they are drawn already; True if drawn."
     dest = Path(paths[0]).parent
@@ -198,7 +198,7 @@ def attributes(self:Scene):
                 color2=b.color, shape2=b.shape, size2=b.size, scene=self.canonical)
 
 # %% ../nbs/01_shapes.ipynb #e1b73b2e
-def scene_table(scenes:list, # one `Scene` per image
+def scene_table(scenes:list, # one Scene per image
                 paths:list, # the image file of each scene
                 splits:list): # the split of each image
     "The caption table: one row per caption, `CAPTION_COLUMNS` then `SCENE_COLUMNS`."
@@ -242,6 +242,21 @@ def make_shapes(dest, # folder for the PNGs (created if needed)
                     valid_pct=valid_pct, test_pct=test_pct, two_pct=two_pct)
     draw_scenes(scenes, paths, image_size, json.loads(json.dumps(settings)), progress)
     return scene_table(scenes, paths, splits)
+
+# %% ../nbs/01_shapes.ipynb #4e0d834b
+@dataset("shapes")
+def read_shapes(path=None, # folder for the PNGs; None: one per size under the system's temporary folder
+                n_images:int=2000, # number of scenes (five captions each)
+                image_size:int=64, # side of each image in pixels, 32 to 224
+                valid_pct:float=0.1, # share of images for validation
+                test_pct:float=0.1, # share of images for testing
+                progress:bool=True, # show a progress bar while drawing 1000 images or more
+               ) -> pd.DataFrame:
+    "The shapes dataset of `n_images` scenes (seed 0), after checking that every split gets an image."
+    _check_shapes_args(n_images, image_size, (), valid_pct, test_pct, TWO_OBJECT_PCT)
+    split_sizes(n_images, valid_pct, test_pct, what=f"shapes: n_images={n_images}")
+    path = path or Path(tempfile.gettempdir())/"clip_tutorial_shapes"/f"{n_images}x{image_size}"
+    return make_shapes(path, n_images, image_size, valid_pct=valid_pct, test_pct=test_pct, progress=progress)
 
 # %% ../nbs/01_shapes.ipynb #d60b7798
 def show_scenes(df:pd.DataFrame, # a caption table

@@ -13,9 +13,9 @@ Prints one line per model and a markdown table. Not a test: each training takes 
 import argparse, tempfile, time
 from pathlib import Path
 import pandas as pd
-from clip_tutorial.model import CLIP
 from clip_tutorial.shapes import COLORS, SHAPES, SIZES, make_shapes
 from clip_tutorial.train import TrainConfig, train
+from clip_tutorial.retrieval import load_model_dir
 from clip_tutorial.zero_shot import ZeroShotClassifier
 
 def zero_shot(model, probe:pd.DataFrame)->dict:
@@ -44,7 +44,7 @@ if __name__ == '__main__':
     runs = [(d, None) for d in a.model_dir] if a.model_dir else [(None, s) for s in a.seeds]
     for d, seed in runs:
         t0 = time.time()
-        if d: model, name = CLIP.load(d), d
+        if d: model, name = load_model_dir(d), d  # a clear message when d holds no model
         else:
             model, _ = train(TrainConfig(n_images=a.n_images, epochs=a.epochs, seed=seed, threads=a.threads,
                                          out_dir=str(tmp/f'seed{seed}'), progress=False))

@@ -191,6 +191,8 @@ def _warn_unknown(model, texts, what='query'):
 def _topk(q_emb, keys_emb, queries, items, k, col):
     k = _check_count(k, 'k')
     if len(items) != len(keys_emb): raise ValueError(f"{len(items)} {col}s but {len(keys_emb)} embeddings")
+    if q_emb.shape[-1] != keys_emb.shape[-1]:
+        raise ValueError(f"the {col} embeddings have size {keys_emb.shape[-1]} but the model's have {q_emb.shape[-1]}: made by another model?")
     scores, idx = (q_emb @ keys_emb.T).topk(min(k, len(items)), dim=1)  # (Q, k)
     return pd.DataFrame([dict(query=q, rank=r + 1, **{col: items[i]}, score=s)
                          for q, ss, ii in zip(queries, scores.tolist(), idx.tolist())
@@ -372,6 +374,7 @@ class FolderIndex:
     paths:list # image paths relative to folder, in the order of img_emb
     img_emb:torch.Tensor # (N, D) unit-norm image embeddings
     stats:dict # counts of this update: images, reused, embedded, removed, skipped (+ skipped_paths)
+    model_key:str=None # key of the model that embedded the images (weights and preprocessing)
 
 # %% ../nbs/07_retrieval.ipynb #48652367
 def index_folder(
@@ -395,7 +398,7 @@ def index_folder(
     _write_index(folder, mk, keep, keys, emb)
     stats = dict(images=len(keep), reused=len(reused), embedded=len(new), removed=len(set(old) - set(paths)),
                  skipped=len(skipped), skipped_paths=skipped)
-    return FolderIndex(folder, keep, emb, stats)
+    return FolderIndex(folder, keep, emb, stats, mk)
 
 # %% ../nbs/07_retrieval.ipynb #593d8583
 @patch
@@ -405,7 +408,9 @@ def search(
     query:str, # a sentence
     k:int=5, # number of results
 )->pd.DataFrame: # columns query, rank, image (full path), score
-    "The `k` images of the folder closest to `query`"
+    "The `k` images of the folder closest to `query`, refusing a model other than the one that built the index"
+    if self.model_key is not None and _model_key(model) != self.model_key:
+        raise ValueError(f"the index of {self.folder} was built by another model (or other preprocessing): index the folder with this one")
     return text_to_image(model, query, self.img_emb, [str(self.folder/p) for p in self.paths], k)
 
 # %% ../nbs/07_retrieval.ipynb #d2ed5b39

@@ -70,7 +70,7 @@ def make_prompts(
     classnames, templates = _class_list(classnames), [templates] if isinstance(templates, str) else list(templates)
     bad = [t for t in templates if not isinstance(t, str) or t.count('{}') != 1]
     if not templates or bad: raise ValueError(f"each template needs exactly one '{{}}', got {bad or 'no templates'}")
-    return [[t.format(c) for t in templates] for c in classnames]
+    return [[t.replace('{}', c) for t in templates] for c in classnames]  # not format: other braces stay as written
 
 # %% ../nbs/08_zero_shot.ipynb #bc532aa4
 def zero_shot_weights(
@@ -224,6 +224,8 @@ def scene_foils(
     df:pd.DataFrame, # shapes caption table, two-object rows
 )->pd.DataFrame: # one row per image: image, caption, swapped_objects, swapped_colors
     "True canonical caption of each two-object scene and two foils made of the same words"
+    cols = ['image', 'n_objects', 'relation'] + [f'{a}{i}' for i in (1, 2) for a in ('size', 'color', 'shape')]
+    if missing := [c for c in cols if c not in df.columns]: raise ValueError(f"scene_foils needs a shapes caption table; it lacks {missing}")
     d = df[df['n_objects'] == 2].drop_duplicates('image')
     a = d['size1'] + ' ' + d['color1'] + ' ' + d['shape1']
     b = d['size2'] + ' ' + d['color2'] + ' ' + d['shape2']

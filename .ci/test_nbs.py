@@ -18,7 +18,7 @@ def _run(cmd, timeout=900, **kw):
     if r.returncode: print(r.stdout[-3000:], r.stderr[-3000:])
     return r.returncode == 0
 
-def readme_blocks(readme, timeout=180):
+def readme_blocks(readme, timeout=600):
     "Run the README's ```python blocks, in order, as one script in a fresh interpreter in an empty folder."
     code = '\n\n'.join(re.findall(r'^```python\n(.*?)^```', readme.read_text(), re.S | re.M))
     if not code.strip(): print(f'{readme.name}: no python code block found'); return False

@@ -262,6 +262,7 @@ pre.error{background:#fee} .cell{margin-bottom:1rem} .cell-output-display{overfl
 img{max-width:100%;height:auto} table{border-collapse:collapse;font-size:.85rem;margin:.6rem 0}
 td,th{border:1px solid #dee2e6;padding:2px 6px} code{color:#7d12ba;font-size:.9em} pre code{color:inherit}
 a{color:#2780e3} a code{color:inherit} math[display=block]{margin:.6rem 0;overflow-x:auto}
+pre>code.sourceCode{white-space:pre-wrap} pre>code.sourceCode>span{display:inline}
 .callout,.callout-note,.callout-tip,.callout-warning{border-left:4px solid #2780e3;padding:.2rem .8rem;background:#f3f8fe}"""
 
 SCRIPT = """<script>const y=new URLSearchParams(location.search).get('y');
@@ -286,7 +287,7 @@ def render_page(nb, page, pages, title_of=None):
     title, desc = str(fm.get('title', page)), str(fm.get('description', ''))
     desc_html = pandoc(desc)[2] if desc else ''
     doc = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-           f'<style>{CSS}\n{css}</style></head><body><header class="nav"><a href="index.html">clip_tutorial</a></header>'
+           f'<style>{css}\n{CSS}</style></head><body><header class="nav"><a href="index.html">clip_tutorial</a></header>'
            f'<div class="layout"><nav class="side">{nav_html(pages, page)}</nav><main><h1 class="title">{html.escape(title)}</h1>'
            f'<div class="desc">{desc_html.replace("<p>", "<p class=desc>")}</div>{body}</main>'
            f'<aside class="toc"><b>On this page</b>{toc}</aside></div>{SCRIPT}</body></html>')
@@ -384,7 +385,11 @@ def check():
     "Process the notebooks, render them, and fail on any problem a reader would see."
     import importlib, time
     t0 = time.time()
-    process()
+    try: process()
+    except Exception as e:
+        cause = e.__cause__ or e
+        print('DOCS:', str(e).splitlines()[0], '\n'.join(str(e).splitlines()[1:4]), f'\n  {type(cause).__name__}: {cause}')
+        print("DOCS: nbdev's processing failed, nothing rendered\n1 problem(s)"); return 1
     names = sorted(p.name for p in PROC.glob('*.ipynb'))
     nbs = {n: json.loads((PROC/n).read_text()) for n in names}
     src = {n: json.loads((ROOT/'nbs'/n).read_text())['cells'] for n in names if (ROOT/'nbs'/n).exists()}

@@ -331,7 +331,7 @@ def clip_tokenizer(max_length:int=77, # longest tokenized text, start and end to
     with tempfile.TemporaryDirectory() as d:
         (Path(d)/"vocab.json").write_text(json.dumps(vocab))
         (Path(d)/"merges.txt").write_text("#version: 0.2\n" + "\n".join(merges) + "\n")
-        return CLIPTokenizerFast(str(Path(d)/"vocab.json"), str(Path(d)/"merges.txt"), model_max_length=max_length)  # read into memory here
+        return CLIPTokenizerFast(str(Path(d)/"vocab.json"), str(Path(d)/"merges.txt"), model_max_length=max_length, unk_token=None)  # read into memory here
 
 # %% ../nbs/10_from_scratch.ipynb #9cbc2aab
 class ScratchImageTower(Tower):

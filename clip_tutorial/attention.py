@@ -18,7 +18,7 @@ __all__ = ['HEAD_FUSIONS', 'attention_layers', 'AttentionRecorder', 'fuse_heads'
 
 # %% ../nbs/09_attention.ipynb #b0c177be
 def attention_layers(model:nn.Module, # a ViT, an image encoder, or a CLIP model holding one
-                    )->list[nn.Module]: # the attention modules, in the order `model.modules()` lists them
+                    )->list[nn.Module]: # the attention modules, in the order model.modules() lists them
     "The attention modules rollout can read: those with a `fused_attn` switch and an `attn_drop` (timm's ViT, `from_scratch.Attention`)."
     layers = [m for m in model.modules() if hasattr(m, "fused_attn") and isinstance(getattr(m, "attn_drop", None), nn.Module)]
     if not layers: raise ValueError(f"attention_layers: {type(model).__name__} has no attention module with `fused_attn` and "
@@ -28,10 +28,10 @@ def attention_layers(model:nn.Module, # a ViT, an image encoder, or a CLIP model
 # %% ../nbs/09_attention.ipynb #3107ddd8
 class AttentionRecorder:
     "Context manager recording the attention weights (B, heads, N, N) of every attention layer that runs, in call order."
-    def __init__(self, model:nn.Module): # model whose `attention_layers` to record
+    def __init__(self, model:nn.Module): # model whose attention_layers to record
         self.layers, self.maps, self.handles = attention_layers(model), [], []
 
-    def _hook(self, module, args, output): self.maps.append(args[0])  # the input of `attn_drop`: the softmaxed weights
+    def _hook(self, module, args, output): self.maps.append(args[0])  # the input of attn_drop: the softmaxed weights
 
     def __enter__(self):
         self.fused = [layer.fused_attn for layer in self.layers]
@@ -57,7 +57,7 @@ def fuse_heads(attn:torch.Tensor, # attention weights (B, heads, N, N)
 
 # %% ../nbs/09_attention.ipynb #a2a7561f
 def rollout(attentions:list, # one (B, heads, N, N) tensor per layer, first layer first
-            head_fusion:str="mean", # how to fuse heads, see `fuse_heads`
+            head_fusion:str="mean", # how to fuse heads, see fuse_heads
            )->torch.Tensor: # (B, N, N), rows summing to 1
     "Attention rollout (Abnar and Zuidema 2020): fuse heads, add the residual identity, renormalise rows, multiply through the layers."
     if not attentions: raise ValueError("rollout: no attention maps (did the forward pass run any attention layer?)")
@@ -82,14 +82,14 @@ def patch_grid(model:nn.Module, # the image tower (or a model holding it)
     return prefix, gh, gw
 
 def cls_heatmap(R:torch.Tensor, # rollout (B, N, N)
-                model:nn.Module, # the image tower, for `patch_grid`
+                model:nn.Module, # the image tower, for patch_grid
                )->torch.Tensor: # (B, grid rows, grid columns)
     "The class token's row of a rollout over the patches, as one heatmap per image."
     prefix, gh, gw = patch_grid(model, R.shape[-1])
     return R[:, 0, prefix:].reshape(-1, gh, gw)
 
 # %% ../nbs/09_attention.ipynb #291ae6c0
-def gradient_weighted_maps(model:nn.Module, # a ViT, or a model with `encode_image`
+def gradient_weighted_maps(model:nn.Module, # a ViT, or a model with encode_image
                            pixel_values:torch.Tensor, # images (B, 3, H, W)
                            txt_emb:torch.Tensor, # text embeddings (B, D) or one (D,) for all images
                           )->list: # one (B, heads, N, N) tensor per layer
@@ -103,10 +103,10 @@ def gradient_weighted_maps(model:nn.Module, # a ViT, or a model with `encode_ima
     return [(g * a).clamp(min=0).detach() for g, a in zip(grads, rec.maps)]
 
 # %% ../nbs/09_attention.ipynb #d734030b
-def attention_rollout(model:nn.Module, # a ViT, an image encoder, or a model with `encode_image`
+def attention_rollout(model:nn.Module, # a ViT, an image encoder, or a model with encode_image
                       pixel_values:torch.Tensor, # images (B, 3, H, W), normalised as the model expects
                       txt_emb:torch.Tensor|None=None, # (B, D) or (D,): text-guided rollout toward these embeddings
-                      head_fusion:str="mean", # how to fuse heads, see `fuse_heads`
+                      head_fusion:str="mean", # how to fuse heads, see fuse_heads
                      )->torch.Tensor: # (B, grid rows, grid columns)
     "Heatmaps of where the image embedding comes from: attention rollout, guided by a text when `txt_emb` is given."
     training = model.training

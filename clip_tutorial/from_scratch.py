@@ -32,7 +32,7 @@ class Attention(nn.Module):
     "Multi-head self-attention; with `fused_attn=False` the softmaxed weights go through `attn_drop` where hooks can read them."
     def __init__(self,
                  width:int, # token width
-                 heads:int, # number of heads; must divide `width`
+                 heads:int, # number of heads; must divide width
                  attn_drop:float=0.): # dropout on the attention weights while training
         super().__init__()
         if width % heads: raise ValueError(f"Attention: width {width} is not divisible by heads {heads}")
@@ -62,8 +62,8 @@ class ResidualAttentionBlock(nn.Module):
     def __init__(self,
                  width:int, # token width
                  heads:int, # attention heads
-                 mlp_ratio:float=4.0, # MLP hidden size as a multiple of `width`
-                 act:str="quick_gelu", # MLP activation, a key of `ACTIVATIONS`
+                 mlp_ratio:float=4.0, # MLP hidden size as a multiple of width
+                 act:str="quick_gelu", # MLP activation, a key of ACTIVATIONS
                  eps:float=1e-5): # LayerNorm epsilon
         super().__init__()
         if act not in ACTIVATIONS: raise ValueError(f"ResidualAttentionBlock: unknown act {act!r}; choose one of {list(ACTIVATIONS)}")
@@ -73,7 +73,7 @@ class ResidualAttentionBlock(nn.Module):
 
     def forward(self,
                 x:torch.Tensor, # tokens (B, N, width)
-                attn_mask:torch.Tensor|None=None): # bool mask, see `Attention`
+                attn_mask:torch.Tensor|None=None): # bool mask, see Attention
         x = x + self.attn(self.ln_1(x), attn_mask)
         return x + self.mlp(self.ln_2(x))
 
@@ -84,7 +84,7 @@ class Transformer(nn.Module):
                  width:int, # token width
                  layers:int, # number of blocks
                  heads:int, # attention heads
-                 mlp_ratio:float=4.0, # MLP hidden size as a multiple of `width`
+                 mlp_ratio:float=4.0, # MLP hidden size as a multiple of width
                  act:str="quick_gelu", # MLP activation
                  eps:float=1e-5): # LayerNorm epsilon
         super().__init__()
@@ -94,7 +94,7 @@ class Transformer(nn.Module):
 
     def forward(self,
                 x:torch.Tensor, # tokens (B, N, width)
-                attn_mask:torch.Tensor|None=None): # bool mask, see `Attention`
+                attn_mask:torch.Tensor|None=None): # bool mask, see Attention
         for block in self.resblocks: x = block(x, attn_mask)
         return x
 
@@ -114,12 +114,12 @@ class VisionTransformer(nn.Module):
     "CLIP's image tower: patches, class token, positions, `ln_pre`, transformer, `ln_post` on the class token, `proj`."
     def __init__(self,
                  image_size:int=224, # side of the square input image, in pixels
-                 patch_size:int=32, # side of a square patch; must divide `image_size`
+                 patch_size:int=32, # side of a square patch; must divide image_size
                  width:int=768, # token width
                  layers:int=12, # transformer blocks
                  heads:int=12, # attention heads
-                 output_dim:int|None=512, # size of the projected embedding; None: no `proj`, return the `width`-d class token
-                 mlp_ratio:float=4.0, # MLP hidden size as a multiple of `width`
+                 output_dim:int|None=512, # size of the projected embedding; None: no proj, return the width-d class token
+                 mlp_ratio:float=4.0, # MLP hidden size as a multiple of width
                  act:str="quick_gelu", # MLP activation
                  eps:float=1e-5): # LayerNorm epsilon
         super().__init__()
@@ -182,9 +182,9 @@ class TextTransformer(nn.Module):
                  width:int=512, # token width
                  layers:int=12, # transformer blocks
                  heads:int=8, # attention heads
-                 output_dim:int|None=512, # size of the projected embedding; None: no projection, return the `width`-d EOS state
-                 eos_token_id:int=49407, # end-of-text id, see `eos_positions`
-                 mlp_ratio:float=4.0, # MLP hidden size as a multiple of `width`
+                 output_dim:int|None=512, # size of the projected embedding; None: no projection, return the width-d EOS state
+                 eos_token_id:int=49407, # end-of-text id, see eos_positions
+                 mlp_ratio:float=4.0, # MLP hidden size as a multiple of width
                  act:str="quick_gelu", # MLP activation
                  eps:float=1e-5): # LayerNorm epsilon
         super().__init__()
@@ -262,8 +262,8 @@ HF_RENAMES = [  # (transformers name part, ScratchCLIP name part), applied in or
     ("self_attn.q_proj", "attn.in_proj"), ("self_attn.out_proj", "attn.out_proj"),
     ("layer_norm1", "ln_1"), ("layer_norm2", "ln_2"), ("mlp.fc1", "mlp.c_fc"), ("mlp.fc2", "mlp.c_proj")]
 
-def hf_to_scratch(state_dict:dict, # a transformers `CLIPModel` state dict
-                 )->dict: # the same tensors under `ScratchCLIP`'s names
+def hf_to_scratch(state_dict:dict, # a transformers CLIPModel state dict
+                 )->dict: # the same tensors under ScratchCLIP's names
     "Map a transformers `CLIPModel` state dict onto `ScratchCLIP`: rename, stack q/k/v into `in_proj`, transpose the projections."
     out = {}
     for k, v in state_dict.items():
@@ -275,8 +275,8 @@ def hf_to_scratch(state_dict:dict, # a transformers `CLIPModel` state dict
     return out
 
 # %% ../nbs/10_from_scratch.ipynb #98e204e0
-def scratch_kwargs_from_hf(config, # a transformers `CLIPConfig`
-                          )->tuple[dict, dict]: # keyword arguments for `VisionTransformer` and `TextTransformer`
+def scratch_kwargs_from_hf(config, # a transformers CLIPConfig
+                          )->tuple[dict, dict]: # keyword arguments for VisionTransformer and TextTransformer
     "The tower sizes that rebuild a transformers `CLIPConfig` with `VisionTransformer` and `TextTransformer`."
     v, t = config.vision_config, config.text_config
     if v.num_channels != 3: raise ValueError(f"scratch_kwargs_from_hf: only RGB images are supported, the config has num_channels={v.num_channels}")
@@ -288,7 +288,7 @@ def scratch_kwargs_from_hf(config, # a transformers `CLIPConfig`
 # %% ../nbs/10_from_scratch.ipynb #512c3366
 @patch(cls_method=True)
 def from_hf(cls:ScratchCLIP,
-            hf_model:nn.Module): # a transformers `CLIPModel`
+            hf_model:nn.Module): # a transformers CLIPModel
     "A `ScratchCLIP` of the same sizes as a transformers `CLIPModel`, carrying its weights, in eval mode."
     vis, txt = scratch_kwargs_from_hf(hf_model.config)
     model = cls(VisionTransformer(**vis), TextTransformer(**txt))
@@ -387,7 +387,7 @@ def scratch_clip_config(vocab:list[str], # every word the captions use
                         width:int=64, # token width of both towers
                         layers:int=2, # blocks per tower
                         heads:int=4, # attention heads per block
-                        **kwargs)->CLIPConfig: # any other `CLIPConfig` field
+                        **kwargs)->CLIPConfig: # any other CLIPConfig field
     "A `CLIPConfig` whose towers are the from-scratch ViT and text transformer, random init, CPU-sized."
     tower = dict(width=width, layers=layers, heads=heads)
     return CLIPConfig.tiny(vocab, image_size=image_size, **(dict(image_model="scratch_vit", image_kwargs=dict(patch_size=patch_size, **tower),

@@ -4,8 +4,9 @@
 
 # %% ../nbs/11_fast.ipynb #7da362ba
 from __future__ import annotations
-import json, math, os, queue, tempfile, threading
+import json, math, os, queue, tempfile, threading, time
 from contextlib import nullcontext
+from functools import partial
 from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn.functional as F
 import torch.distributed as dist, torch.multiprocessing as mp
@@ -13,18 +14,18 @@ from fastcore.basics import patch
 from fastprogress.fastprogress import progress_bar
 from PIL import Image
 from torchvision.transforms import v2 as T
-from transformers import DistilBertConfig, DistilBertModel
 from .data import load_image, image_transforms, get_dataloaders, _check_table
-from .encoders import TextEncoder, tiny_tokenizer
+from .encoders import tiny_tokenizer
 from .loss import clip_loss
-from .model import CLIP, CLIPConfig
-from .train import amp_setup, param_groups
+from .model import CLIP, CLIPConfig, model_preset
+from .train import (BACKWARDS, PIPELINES, EpochSampler, TrainConfig, amp_setup, plain_backward,
+                                 train, train_step, validate)
 
 # %% auto #0
 __all__ = ['synthetic_flickr', 'cache_size', 'cache_image', 'ImageCache', 'build_image_cache', 'random_boxes', 'resized_crop',
            'device_transform', 'pretokenize', 'trim_batch', 'background', 'CachedLoader', 'get_fast_dataloaders',
-           'prepare_model', 'make_optimizer', 'gpu_recipe', 'split_batch', 'grad_cache_backward', 'GatherWithGrad',
-           'gather_with_grad', 'global_loss', 'fast_step', 'ddp_worker', 'run_ddp', 'init_distributed']
+           'cached_pipeline', 'split_batch', 'grad_cache_backward', 'GatherWithGrad', 'gather_with_grad', 'global_loss',
+           'gathered_backward', 'ddp_worker', 'run_ddp']
 
 # %% ../nbs/11_fast.ipynb #76341060
 _WORDS = dict(who="a man|a woman|two dogs|a child|a girl|a boy|a brown dog|three people|a cyclist|a black cat".split("|"),
@@ -215,11 +216,11 @@ class CachedLoader:
                  input_ids:torch.Tensor, lengths:torch.Tensor, # of each caption of the split, from `pretokenize`
                  caption_image, # (N,) image (0..I-1) of each caption
                  data_config:dict, # the image encoder's data config
-                 batch_size:int=64, # items per batch (per process)
+                 batch_size:int=64, # items per batch of this process
                  train:bool=True, # one item per image, random crop and caption; else one per caption, centre crop
                  device="cpu", # where batches are made
                  seed:int=42, # seed of the shuffles and caption draws
-                 rank:int=0, world_size:int=1, # this process and how many share each epoch
+                 rank:int=0, world_size:int=1, # this process and how many share each batch
                  multiple_of:int=1, # round token lengths up to a multiple
                  prefetch:int=2, # batches prepared ahead
                 ):
@@ -227,6 +228,7 @@ class CachedLoader:
         self.caption_image, self.data_config, self.bs, self.train = torch.as_tensor(caption_image), data_config, batch_size, train
         self.device, self.seed, self.rank, self.world_size = torch.device(device), seed, rank, world_size
         self.multiple_of, self.prefetch, self.epoch = multiple_of, prefetch, 0
+        if train: self.sampler = EpochSampler(len(self.cache_rows), batch_size * world_size, seed, rank, world_size)
         self.order = torch.argsort(self.caption_image, stable=True)  # caption rows grouped by image
         self.counts = torch.bincount(self.caption_image, minlength=len(self.cache_rows))
         self.starts = self.counts.cumsum(0) - self.counts
@@ -235,20 +237,24 @@ class CachedLoader:
 # %% ../nbs/11_fast.ipynb #7bffb5f2
 @patch
 def __len__(self:CachedLoader):
-    n = len(self.cache_rows) // self.world_size if self.train else len(self.caption_image)
-    return n // self.bs if self.drop_last else math.ceil(n / self.bs)
+    "Batches per epoch: this process's share of the full global batches (training), or every caption (evaluation)."
+    return len(self.sampler) // self.bs if self.train else math.ceil(len(self.caption_image) / self.bs)
+
+@patch
+def set_epoch(self:CachedLoader, epoch:int): # the epoch to iterate next
+    "Make the next pass epoch `epoch`'s: its shuffle (the trainer's `EpochSampler`) and its caption draws, the same in any run."
+    self.epoch = epoch
 
 @patch
 def _cpu_batches(self:CachedLoader, epoch:int):
     "The CPU's part of each batch: uint8 pixels (pinned for a GPU) and trimmed tokens."
-    g = torch.Generator().manual_seed(self.seed + epoch)  # the same shuffle in every process
     if self.train:
-        n = len(self.cache_rows) // self.world_size
-        items = torch.randperm(len(self.cache_rows), generator=g)[self.rank * n:(self.rank + 1) * n]
+        self.sampler.set_epoch(epoch); items = torch.tensor(list(self.sampler), dtype=torch.long)
+        u = torch.rand(len(self.cache_rows), generator=torch.Generator().manual_seed(self.seed + epoch + 1))  # one caption draw per image
     else: items = torch.arange(len(self.caption_image))
     for i in range(len(self)):
         idx = items[i * self.bs:(i + 1) * self.bs]
-        if self.train: image_idx, rows = idx, self.order[self.starts[idx] + (torch.rand(len(idx), generator=g) * self.counts[idx]).long()]
+        if self.train: image_idx, rows = idx, self.order[self.starts[idx] + (u[idx] * self.counts[idx]).long()]
         else: image_idx, rows = self.caption_image[idx], idx
         input_ids, attention_mask = trim_batch(self.ids[rows], self.lengths[rows], self.multiple_of)
         images = self.cache[self.cache_rows[image_idx].numpy()]
@@ -257,7 +263,7 @@ def _cpu_batches(self:CachedLoader, epoch:int):
 
 @patch
 def __iter__(self:CachedLoader):
-    self.epoch += 1  # each pass draws a new shuffle, crops and captions
+    "Batches of `self.epoch`, prepared in a background thread, finished (crop, normalise) on the device."
     for b in background(self._cpu_batches(self.epoch), self.prefetch):
         b = {k: v.to(self.device, non_blocking=True) for k, v in b.items()}
         yield dict(pixel_values=device_transform(b.pop("images"), self.data_config, self.train), **b)
@@ -266,7 +272,7 @@ def __iter__(self:CachedLoader):
 def get_fast_dataloaders(df:pd.DataFrame, # caption table with "train" and "valid" rows
                          tokenizer, # Hugging Face tokenizer for the captions
                          data_config:dict, # image encoder's timm-style data config
-                         batch_size:int=64, # items per batch (per process)
+                         batch_size:int=64, # items per batch of this process
                          cache_dir=None, # folder of the image cache (default: a temporary folder)
                          device="cpu", # where batches are made
                          fast:bool=True, # False: the standard `get_dataloaders`
@@ -291,34 +297,21 @@ def get_fast_dataloaders(df:pd.DataFrame, # caption table with "train" and "vali
                             device, seed, rank if train else 0, world_size if train else 1)
     return loader("train", True), loader("valid", False)
 
-# %% ../nbs/11_fast.ipynb #4da01b34
-def prepare_model(model:torch.nn.Module, # a `CLIP`
-                  channels_last:bool=True, # NHWC weights for the convolutions
-                  compile:bool=False, # wrap the model in `torch.compile`
-                 ) -> torch.nn.Module:
-    "`model` in channels_last memory format, compiled if asked."
-    if channels_last: model = model.to(memory_format=torch.channels_last)
-    return torch.compile(model) if compile else model
+# %% ../nbs/11_fast.ipynb #ef28edac
+def cached_pipeline(config:TrainConfig, # the run's settings
+                    model, # the CLIP to train
+                    df:pd.DataFrame, # caption table
+                    rank:int=0, world_size:int=1, # this process and how many share each batch
+                   ) -> tuple: # (train_dl, valid_fn)
+    "The fast input pipeline: decoded uint8 cache, tokens computed once, crops and normalisation on the model's device."
+    c = config
+    cache_dir = Path(c.cache_dir or Path.home()/".cache"/"clip_tutorial")/"images"/f"{cache_size(model.data_config)}px"
+    train_dl, _ = get_fast_dataloaders(df, model.tokenizer, model.data_config, c.batch_size // world_size, cache_dir, model.device,
+                                       num_workers=c.num_workers, seed=c.seed, rank=rank, world_size=world_size,
+                                       progress=c.progress and not rank)
+    return train_dl, partial(validate, df=df, batch_size=c.batch_size)
 
-def make_optimizer(model:torch.nn.Module, # a `CLIP` (or a compiled / DDP-wrapped one)
-                   lr:float=1e-4, # learning rate
-                   weight_decay:float=0.05, # AdamW decay of weight matrices (none on biases, norms, `logit_scale`)
-                   fused:bool|None=None, # one kernel for the whole update; None: when every parameter is on CUDA or CPU
-                  ) -> torch.optim.AdamW:
-    "AdamW over `param_groups` of `clip_tutorial.train`, fused where the device supports it."
-    model = getattr(model, "_orig_mod", model); model = getattr(model, "module", model)
-    if fused is None: fused = all(p.device.type in ("cuda", "cpu") for p in model.parameters())
-    return torch.optim.AdamW(param_groups(model, lr, weight_decay=weight_decay), lr=lr, fused=fused)
-
-# %% ../nbs/11_fast.ipynb #cd91b947
-def gpu_recipe(vocab:list, # words of the captions: the offline tokenizer's vocabulary
-               image_size:int=224, # input side
-              ):
-    "ResNet50 + DistilBERT-base CLIP with random weights and a tokenizer over `vocab`, built with no network."
-    text = TextEncoder(DistilBertModel(DistilBertConfig()), tokenizer=tiny_tokenizer(vocab, max_length=64), pooling="cls")
-    cfg = CLIPConfig(image_model="resnet50", image_pretrained=False, image_size=image_size, text_model="distilbert-base-uncased",
-                     text_pretrained=False, head="mlp", embed_dim=256)
-    return CLIP(cfg, pretrained=False, text_encoder=text)
+PIPELINES["cached"] = cached_pipeline
 
 # %% ../nbs/11_fast.ipynb #bafef6e4
 def split_batch(batch:dict, # pixel_values, input_ids, attention_mask, image_idx
@@ -337,11 +330,12 @@ def _embed(model, b): return model(b["pixel_values"], b["input_ids"], b["attenti
 # %% ../nbs/11_fast.ipynb #c32d972c
 def grad_cache_backward(model, # a `CLIP` (or DDP-wrapped), in train or eval mode
                         batch:dict, # the whole batch
-                        chunk_size:int, # pairs per forward pass with a graph
                         loss_fn=clip_loss, # f(img_emb, txt_emb, logit_scale, image_idx) -> scalar
-                        autocast=nullcontext, # autocast context factory (`amp_setup`)
+                        autocast=nullcontext, # autocast context factory (amp_setup)
+                        scaler=None, # the GradScaler of fp16 runs (None: no scaling)
+                        chunk_size:int=64, # pairs per forward pass with a graph
                        ) -> torch.Tensor: # the loss of the whole (global) batch
-    "Accumulate the gradient of the whole batch's contrastive loss, holding the graph of one chunk at a time."
+    "The GradCache backward strategy: the gradient of the whole batch's contrastive loss, holding the graph of one chunk at a time."
     chunks, dev = split_batch(batch, chunk_size), batch["input_ids"].device
     states, embs = [], []
     with torch.no_grad():  # 1. embeddings of the whole batch, no graph
@@ -359,7 +353,8 @@ def grad_cache_backward(model, # a `CLIP` (or DDP-wrapped), in train or eval mod
         with sync:
             with autocast(): img_c, txt_c, s_c = _embed(model, c)
             sl = slice(i * chunk_size, i * chunk_size + len(c["input_ids"]))
-            ((img_c.float() * img.grad[sl]).sum() + (txt_c.float() * txt.grad[sl]).sum() + s_c.float() * scale.grad / len(chunks)).backward()
+            surrogate = (img_c.float() * img.grad[sl]).sum() + (txt_c.float() * txt.grad[sl]).sum() + s_c.float() * scale.grad / len(chunks)
+            (scaler.scale(surrogate) if scaler is not None else surrogate).backward()
     _set_rng(after, dev)
     return loss.detach()
 
@@ -393,65 +388,55 @@ def global_loss(img_emb, txt_emb, logit_scale, # (B, D), (B, D), scalar: this pr
     return loss_fn(g(img_emb.float()), g(txt_emb.float()), logit_scale.float(), g(image_idx))
 
 # %% ../nbs/11_fast.ipynb #3a759835
-def fast_step(model, # a `CLIP`, plain, compiled or DDP-wrapped
-              batch:dict, # from `CachedLoader` (or `Collate`), on the model's device
-              opt, # the optimiser
-              chunk_size:int|None=None, # GradCache chunks; None: the whole batch in one pass
-              loss_fn=clip_loss, # f(img_emb, txt_emb, logit_scale, image_idx)
-              autocast=nullcontext, # autocast context factory (`amp_setup`)
-             ) -> torch.Tensor: # the global batch's loss (not synchronised to the host)
-    "One optimiser step on the global batch: embeddings gathered across processes, GradCache when `chunk_size` is set."
-    opt.zero_grad(set_to_none=True)
-    if chunk_size and chunk_size < len(batch["input_ids"]): loss = grad_cache_backward(model, batch, chunk_size, loss_fn, autocast)
-    else:
-        with autocast(): img_emb, txt_emb, logit_scale = _embed(model, batch)
-        loss = global_loss(img_emb, txt_emb, logit_scale, batch.get("image_idx"), loss_fn)
-        loss.backward()
-    opt.step()
-    return loss.detach()
+def gathered_backward(model, # a CLIP (DDP-wrapped under torchrun), in train mode
+                      batch:dict, # this process's share of the global batch
+                      loss_fn, # f(img_emb, txt_emb, logit_scale, image_idx)
+                      autocast, # autocast context factory (amp_setup)
+                      scaler, # the GradScaler (a no-op unless fp16)
+                     ) -> torch.Tensor: # the global batch's loss
+    "The plain backward strategy over the global batch: every process's pairs are negatives for every other's."
+    return plain_backward(model, batch, partial(global_loss, loss_fn=loss_fn), autocast, scaler)
+
+BACKWARDS.update(grad_cache=grad_cache_backward, gathered=gathered_backward)
 
 # %% ../nbs/11_fast.ipynb #d06aeaeb
 def ddp_worker(rank:int, # this process
                world_size:int, # number of processes
                init_file:str, # rendezvous file (must not exist yet)
-               model_fn, # picklable callable building the model, e.g. `partial(CLIP, config, pretrained=False)`
+               model_fn, # picklable callable building the model, e.g. partial(CLIP, config, pretrained=False)
                state_dict:dict, # the weights every process starts from
-               batch:dict, # the global batch; this process takes its `rank`-th slice
+               batch:dict, # the global batch; this process takes its rank-th slice
                chunk_size:int|None, # GradCache chunks (per process), or None
-               out_dir:str, # where `rank{rank}.pt` (loss and gradients) is written
+               out_dir:str, # where rank{rank}.pt (loss and gradients) is written
               ):
-    "One process of `run_ddp`: a DDP `fast_step` (learning rate 0) on its slice of `batch`."
+    "One process of `run_ddp`: the gathered (or GradCache) backward of DDP on its slice of `batch`."
     dist.init_process_group("gloo", init_method=f"file://{init_file}", rank=rank, world_size=world_size)
     try:
         model = model_fn(); model.load_state_dict(state_dict); model.eval()
         ddp = torch.nn.parallel.DistributedDataParallel(model)
         local = {k: v.chunk(world_size)[rank] for k, v in batch.items()}
-        loss = fast_step(ddp, local, torch.optim.SGD(model.parameters(), lr=0.), chunk_size)
+        autocast, scaler = amp_setup("cpu", "fp32")
+        if chunk_size: loss = grad_cache_backward(ddp, local, clip_loss, autocast, scaler, chunk_size)
+        else: loss = gathered_backward(ddp, local, clip_loss, autocast, scaler)
         torch.save(dict(loss=loss, grads={n: p.grad for n, p in model.named_parameters() if p.grad is not None}), Path(out_dir)/f"rank{rank}.pt")
     finally: dist.destroy_process_group()
 
 # %% ../nbs/11_fast.ipynb #a77d5657
 def run_ddp(model_fn, # picklable callable building the model
             state_dict:dict, # weights to start from
-            batch:dict, # the global batch (its size divisible by `world_size`)
+            batch:dict, # the global batch (its size divisible by world_size)
             world_size:int=2, # CPU processes
             chunk_size:int|None=None, # GradCache chunks per process
-            start_method:str="spawn", # how processes start: "spawn" (fresh interpreters) or "fork"
+            timeout:float=300, # seconds before the processes are stopped and a TimeoutError raised
            ) -> list: # per process: dict(loss, grads)
-    "Run `ddp_worker` in `world_size` CPU processes over the gloo backend; their losses and gradients."
+    "Run `ddp_worker` in `world_size` fresh (spawned) CPU processes over the gloo backend; their losses and gradients."
     if len(batch["input_ids"]) % world_size: raise ValueError(f"a batch of {len(batch['input_ids'])} does not split into {world_size} equal parts")
-    with tempfile.TemporaryDirectory() as d:
-        mp.start_processes(ddp_worker, args=(world_size, f"{d}/rendezvous", model_fn, state_dict, batch, chunk_size, d),
-                           nprocs=world_size, start_method=start_method)
+    with tempfile.TemporaryDirectory() as d:  # spawn: a process forked after torch started its threads can hang for ever
+        ctx = mp.start_processes(ddp_worker, args=(world_size, f"{d}/rendezvous", model_fn, state_dict, batch, chunk_size, d),
+                                 nprocs=world_size, start_method="spawn", join=False)
+        deadline = time.time() + timeout
+        while not ctx.join(timeout=max(0.1, deadline - time.time())):
+            if time.time() > deadline:
+                for p in ctx.processes: p.kill()
+                raise TimeoutError(f"run_ddp: {world_size} processes did not finish in {timeout:.0f}s")
         return [torch.load(f"{d}/rank{r}.pt") for r in range(world_size)]
-
-# %% ../nbs/11_fast.ipynb #9e24f70c
-def init_distributed(backend:str|None=None, # "nccl" on GPUs, "gloo" on CPUs; None: chosen by the device
-                    ) -> tuple: # (rank, world_size, device)
-    "Join the process group `torchrun` describes (RANK, WORLD_SIZE, LOCAL_RANK); a single process without it."
-    cuda = torch.cuda.is_available()
-    if "RANK" not in os.environ: return 0, 1, torch.device("cuda" if cuda else "cpu")
-    local = int(os.environ.get("LOCAL_RANK", 0))
-    if cuda: torch.cuda.set_device(local)
-    dist.init_process_group(backend or ("nccl" if cuda else "gloo"))
-    return dist.get_rank(), dist.get_world_size(), torch.device(f"cuda:{local}" if cuda else "cpu")

@@ -30,7 +30,7 @@ from safetensors.torch import save_file
 from timm.models import group_parameters
 from torch import nn
 from torch.utils.data import DataLoader, Dataset, Sampler
-from .data import Collate, TrainDataset, file_fingerprint, image_transforms, load_image, read_flickr8k
+from .data import Collate, TrainDataset, file_fingerprint, image_transforms, load_image, read_dataset
 from .encoders import CACHE_DIR
 from .loss import MAX_LOGIT_SCALE, clip_loss, siglip_loss
 from .model import MODEL_PRESETS, CLIP, CLIPConfig, caption_vocab, check_field_types, model_preset, read_json, read_tensors
@@ -46,6 +46,12 @@ class TrainConfig:
     data_path:str|None=None # the dataset's folder or file (shapes: where scenes are drawn; default: a cache folder)
     n_images:int=4000 # shapes: number of scenes
     image_size:int=64 # shapes: side of the images in pixels
+    download:bool=False # flickr8k: fetch it into data_path when that folder holds no copy
+    valid_pct:float=0.1 # share of the images held out for validation when the data has no split
+    test_pct:float=0.1 # share held out for the test split when the data has no split
+    image_col:str='image' # table files: column of the image paths
+    caption_col:str='caption' # table files: column of the captions
+    split_col:str='split' # table files: column of the splits (optional)
     model:str='tiny' # a preset of MODEL_PRESETS (tiny, lite, resnet50, resnet50_offline)
     loss:str='clip' # 'clip' (softmax) or 'siglip' (sigmoid)
     max_vocab:int=5000 # word-level text towers (tiny): most words taken from the training captions
@@ -637,14 +643,12 @@ def keep_average(self:Trainer):
 
 # %% ../nbs/06_train.ipynb #e81fc669
 def load_captions(config:TrainConfig)->pd.DataFrame: # the caption table with train / valid / test splits
-    "The run's caption table: drawn shape scenes, or Flickr8k from `data_path`."
+    "The run's caption table, from any dataset `read_dataset` knows (shape scenes are drawn into a cache folder by default)."
     c = config
-    if c.data == 'shapes':
-        return make_shapes(c.data_path or CACHE_DIR/'shapes'/f'{c.n_images}x{c.image_size}', c.n_images, c.image_size)
-    if c.data == 'flickr8k':
-        if not c.data_path: raise ValueError("data='flickr8k' needs data_path, the folder holding Flickr8k")
-        return read_flickr8k(c.data_path)
-    raise ValueError(f"data must be 'shapes' or 'flickr8k', got {c.data!r}")
+    path = c.data_path or (CACHE_DIR/'shapes'/f'{c.n_images}x{c.image_size}' if c.data == 'shapes' else None)
+    return read_dataset(c.data, path, valid_pct=c.valid_pct, test_pct=c.test_pct, seed=c.seed, image_col=c.image_col,
+                        caption_col=c.caption_col, split_col=c.split_col, download=c.download,
+                        n_images=c.n_images, image_size=c.image_size, progress=c.progress)
 
 def build_model(config:TrainConfig, # the run's settings: the preset, the loss, the vocabulary cap
                 df:pd.DataFrame, # the caption table: a word-level text tower takes its vocabulary from the training captions

@@ -286,8 +286,9 @@ def render_page(nb, page, pages, title_of=None):
     body = re.sub(r'<!--OUT:(\d+)-->', lambda m: outs[int(m.group(1))], raw)
     title, desc = str(fm.get('title', page)), str(fm.get('description', ''))
     desc_html = pandoc(desc)[2] if desc else ''
+    home = next((p for _, items in pages for _, p, _ in items), 'index.html')
     doc = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-           f'<style>{css}\n{CSS}</style></head><body><header class="nav"><a href="index.html">clip_tutorial</a></header>'
+           f'<style>{css}\n{CSS}</style></head><body><header class="nav"><a href="{home}">clip_tutorial</a></header>'
            f'<div class="layout"><nav class="side">{nav_html(pages, page)}</nav><main><h1 class="title">{html.escape(title)}</h1>'
            f'<div class="desc">{desc_html.replace("<p>", "<p class=desc>")}</div>{body}</main>'
            f'<aside class="toc"><b>On this page</b>{toc}</aside></div>{SCRIPT}</body></html>')
@@ -338,7 +339,7 @@ def link_problems(site):
             if re.match(r'[a-z][\w+.-]*:', href) or href.startswith('//'): continue
             p, _, frag = href.partition('#')
             target = page if not p else p.split('?')[0]
-            if target not in site and not (SITE/target).exists():
+            if target not in site:
                 probs.append(f'{page}: a link to {href} goes nowhere (no such page)'); continue
             if frag and target in ids and frag not in ids[target]:
                 probs.append(f'{page}: a link to {href} goes nowhere (no #{frag} on {target})')

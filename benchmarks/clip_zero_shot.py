@@ -2,9 +2,9 @@
 
 Loads `openai/clip-vit-base-patch32` (or `--model`, anything `CLIP.from_pretrained` takes) from the Hugging Face hub,
 prints Recall@1/5/10 in both directions on the Flickr8k test split (1000 images, 5000 captions) with no training, then
-classifies a few test photos zero-shot with SIMPLE_TEMPLATES. Radford et al. (2021) report a zero-shot Recall@5 of about
-80 (text to image) and 91 (image to text) for ViT-B/32 on Flickr. Needs the network (or the model in the local cache);
-without it, prints one line and exits with status 1. Not a test.
+classifies a few test photos zero-shot with SIMPLE_TEMPLATES. The zero-shot Recall@5 usually quoted for ViT-B/32 on
+Flickr is about 80 (text to image) and 91 (image to text). Needs the network (or the model in the local cache); without
+it, prints one line and exits with status 1. Not a test.
 
   python benchmarks/clip_zero_shot.py --data_path ../shared/data/flickr8k
   python benchmarks/clip_zero_shot.py --model ViT-B-32 --pretrained openai --device cuda

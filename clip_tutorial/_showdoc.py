@@ -10,7 +10,12 @@ import inspect
 from nbdev.showdoc import BasicMarkdownRenderer
 
 class ClassRenderer(BasicMarkdownRenderer):
-    "nbdev's show_doc renderer (settings.ini: renderer), writing `class Name(` for a class where fastcore writes `def Name(`."
+    "show_doc renderer (settings.ini: renderer): `class Name(` for classes, signatures as plain code."
     def _repr_markdown_(self):
         md = super()._repr_markdown_()
-        return md.replace('```python\ndef ', '```python\nclass ', 1) if inspect.isclass(self.sym) else md
+        head, fence, rest = md.partition('```python\n')
+        if not fence: return md
+        sig, end, tail = rest.partition('\n```')
+        sig = sig.replace('`', '').replace('__main__.', '')  # no markdown, no notebook-namespace prefix
+        if inspect.isclass(self.sym) and sig.startswith('def '): sig = 'class ' + sig[4:]
+        return head + fence + sig + end + tail

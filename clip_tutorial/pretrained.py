@@ -158,25 +158,31 @@ def _load_transformers(name_or_path:str):
 
 # %% ../nbs/13_pretrained.ipynb #ce397326
 def _load_open_clip(name:str, pretrained:str|None):
-    "An open_clip model by name, with a pretrained tag or a local checkpoint file."
-    if pretrained is None: raise ValueError(f"open_clip model {name} needs pretrained=: a tag such as 'openai' or a local checkpoint file")
-    is_file = Path(pretrained).is_file()
-    if not is_file and not hub_reachable(): raise OSError(f"{name} / {pretrained}: not a local file, and the hub is unreachable to download the tag")
+    "An open_clip model: a name with a pretrained tag or checkpoint file, or an hf-hub: / local-dir: name carrying its weights."
+    carries = name.startswith(("hf-hub:", "local-dir:"))
+    if carries and pretrained is not None: raise ValueError(f"{name} carries its own weights: drop pretrained={pretrained!r}")
+    if not carries and pretrained is None: raise ValueError(f"open_clip model {name} needs pretrained=: a tag such as 'openai' or a local checkpoint file")
+    folder = Path(name.removeprefix("local-dir:")) if name.startswith("local-dir:") else None
+    if folder and not [f for p in ("*.safetensors", "*.bin", "*.pth") for f in folder.glob(p)]: raise FileNotFoundError(f"{folder} holds no open_clip weights file")
+    if not (folder or (pretrained and Path(pretrained).is_file())) and not hub_reachable():
+        raise OSError(f"{name}{f' / {pretrained}' if pretrained else ''}: not a local file, and the hub is unreachable to download it")
     try: return open_clip.create_model(name, pretrained=pretrained).eval()
-    except RuntimeError as e: raise ValueError(f"open_clip could not load {name} / {pretrained}: {str(e).splitlines()[0]}") from None
+    except (RuntimeError, ValueError, OSError, KeyError) as e:
+        raise ValueError(f"open_clip could not load {name}{f' / {pretrained}' if pretrained else ''}: {' '.join(str(e).split())[:300]}") from None
 
 def _is_open_clip_name(name:str)->bool:
     return open_clip is not None and (name.startswith(("hf-hub:", "local-dir:")) or name in open_clip.list_models())
 
 # %% ../nbs/13_pretrained.ipynb #8d9b5fdf
 @patch(cls_method=True)
-def from_pretrained(cls:CLIP, name_or_path, # a transformers CLIPModel (hub name or local folder), or an open_clip model name
-                    pretrained:str|None=None, # open_clip only: a pretrained tag ("openai", "laion2b_s34b_b79k", ...) or a checkpoint file
+def from_pretrained(cls:CLIP, name_or_path, # a transformers CLIPModel (hub name or folder), an open_clip model name, or an open_clip folder
+                    pretrained:str|None=None, # open_clip names only: a pretrained tag ("openai", "laion2b_s34b_b79k", ...) or a checkpoint file
                     device=None, # where to put the model; None: CPU
                    )->CLIP:
     "A released CLIP (OpenAI's, open_clip's or transformers') as this package's `CLIP`, in eval mode."
-    name = str(name_or_path)
-    if Path(name).is_file(): raise ValueError(f"{name} is a file: name its open_clip model, CLIP.from_pretrained('ViT-B-32', pretrained='{name}')")
+    name, path = str(name_or_path), Path(name_or_path)
+    if path.is_file(): raise ValueError(f"{name} is a file: name its open_clip model, CLIP.from_pretrained('ViT-B-32', pretrained='{name}')")
+    if path.is_dir() and (path/"open_clip_config.json").exists() and not (path/"config.json").exists(): name = f"local-dir:{name}"
     if _is_open_clip_name(name): return from_open_clip(_load_open_clip(name, pretrained), device)
     if pretrained is not None: raise ValueError(f"pretrained= is for open_clip model names; {name} is not one (open_clip installed: {open_clip is not None})")
     return from_transformers(*_load_transformers(name), device=device)

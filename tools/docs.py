@@ -1,7 +1,7 @@
 """Check the docs site where Quarto is not installed, and render it to plain HTML to look at.
 
 `python tools/docs.py check` runs nbdev's own notebook processing (the step that feeds Quarto: show_doc,
-directives, front matter, doc links) into `_proc/`, renders every page with pandoc (the converter Quarto
+directives, front matter, doc links) into a temporary folder, renders every page with pandoc (the converter Quarto
 itself runs: MathML, highlighting, a table of contents) into `_site/` under nbdev's page names
 (`data.html` for `00_data.ipynb`) with `sidebar.yml`'s sections, and fails on what a reader would see wrong:
 error outputs, progress-bar redraws or stray bar glyphs or unfinished bars in saved outputs, machine-specific
@@ -19,7 +19,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PROC, SITE = ROOT/'_proc', ROOT/'_site'
+SITE = ROOT/'_site'
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from execute_nbs import ANSI_ERASE, FP_BAR, TQDM_BAR, collapse_text, machine_paths  # noqa: E402
 
@@ -27,8 +27,8 @@ def _src(x): return ''.join(x) if isinstance(x, list) else (x or '')
 
 # ---------------------------------------------------------------- the site's pages
 
-def process():
-    """Run nbdev's docs processing of each notebook into `_proc/` (what Quarto would render), as `nbdev_proc_nbs` does,
+def process(proc):
+    """Run nbdev's docs processing of each notebook into folder `proc` (what Quarto would render), as `nbdev_proc_nbs` does,
     one notebook at a time so that one that fails does not hide the others; returns the failures, one line each."""
     from nbdev.config import get_config
     from nbdev.doclinks import _build_modidx, nbglob
@@ -38,11 +38,9 @@ def process():
     refresh_quarto_yml()
     _build_modidx()
     path = get_config().nbs_path
-    if PROC.exists(): shutil.rmtree(PROC)
-    PROC.mkdir()
     failed = []
     for f in sorted(nbglob(path, func=Path, file_glob='', file_re='')) + [path/n for n in ('_quarto.yml', 'sidebar.yml', 'nbdev.yml', 'styles.css')]:
-        item = _proc_file(f, cache=PROC, path=path) if f.exists() else None
+        item = _proc_file(f, cache=proc, path=path) if f.exists() else None
         if not item: continue
         try: serve_drv.main(item)
         except Exception as e:
@@ -175,7 +173,7 @@ def method_problems(module, name):
             if not (f.__doc__ or '').strip(): probs.append(f'{name}: {cname}.{k}: a public method with no docstring')
     return probs
 
-def undocumented(proc=PROC):
+def undocumented(proc):
     """Exported names (each module's `__all__`) with no doc entry on their notebook's processed page: a show_doc heading
     (`### name`) for functions and classes, a bold code name (**`NAME`**) in a markdown cell for constants."""
     import importlib
@@ -404,9 +402,12 @@ def check():
     "Process the notebooks, render them, and fail on any problem a reader would see."
     import importlib, time
     t0 = time.time()
-    failed = process()
-    names = sorted(p.name for p in PROC.glob('*.ipynb'))
-    nbs = {n: json.loads((PROC/n).read_text()) for n in names}
+    with tempfile.TemporaryDirectory() as d:  # a folder of its own: checks run side by side do not mix
+        proc = Path(d)
+        failed = process(proc)
+        names = sorted(p.name for p in proc.glob('*.ipynb'))
+        nbs = {n: json.loads((proc/n).read_text()) for n in names}
+        missing = undocumented(proc)
     src = {n: json.loads((ROOT/'nbs'/n).read_text())['cells'] for n in names if (ROOT/'nbs'/n).exists()}
     modules = {}
     for n in names:
@@ -415,10 +416,11 @@ def check():
         except Exception as e: failed.append(f'{n}: clip_tutorial.{m.group(1)} does not import: {type(e).__name__}: {e}')
     broken = {f.split(':')[0] for f in failed}
     probs, site = check_pages(nbs, src, modules, unrendered=broken)
-    probs = failed + probs + undocumented()
-    if SITE.exists(): shutil.rmtree(SITE)
-    SITE.mkdir()
-    for page, doc in site.items(): (SITE/page).write_text(doc)
+    probs = failed + probs + missing
+    new = Path(tempfile.mkdtemp(prefix='clip_tutorial_site.'))
+    for page, doc in site.items(): (new/page).write_text(doc)
+    if SITE.exists(): shutil.rmtree(SITE, ignore_errors=True)
+    shutil.move(str(new), str(SITE))
     for p in probs: print('DOCS:', p)
     if not have_pandoc(): print('DOCS: pages not rendered and maths/links/figures not checked: pandoc not found (apt-get install pandoc)')
     print(f'checked {len(names)} notebooks, rendered {len(site)} pages to {SITE.relative_to(ROOT)}/ '

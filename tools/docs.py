@@ -93,7 +93,10 @@ def output_problems(cells, name):
                 if any(r.strip() in '█X' and not (k + 1 < len(rows) and (FP_BAR.match(rows[k+1]) or TQDM_BAR.match(rows[k+1])))
                        for k, r in enumerate(rows)):
                     probs.append(f'{name}: {cid}: a stray progress-bar glyph output ("█")')
-                if len(bars) > 1:
+                states = [(m.group('prefix').strip(), int(m.group('val')), m.group('tot'))
+                          for m in (FP_BAR.match(b) or TQDM_BAR.match(b) for b in bars)]
+                redraws = sum(a[0] == b[0] and a[2] == b[2] and b[1] >= a[1] for a, b in zip(states, states[1:]))
+                if redraws:
                     probs.append(f'{name}: {cid}: progress-bar redraws saved ({len(bars)} bar states); '
                                  'a saved output holds one line per bar (re-run with tools/execute_nbs.py)')
                 final = collapse_text(txt)

@@ -44,7 +44,7 @@ GOOD = {'01_b.ipynb': dict(cells=[
     raw('Page B', 'b.html'),
     md('## Section\n\nInline maths $x_i = \\text{img\\_emb}$ and display $$a^2 + b^2$$ and [page A](00_a.ipynb), '
        f'[a thing]({URL}/a.html#thing), [here](#section).'),
-    code('print("done")', stream(bar(5, 5) + '\nlast loss 0.891\n')),
+    code('print("done")', stream(bar(5, 5) + '\nlast loss 0.891\n' + bar(3, 3) + '\n')),  # two finished bars, one line each
     code('plt.plot()', display({'image/png': 'iVBORw0KGgo=\n', 'text/plain': '<Figure size 640x480 with 1 Axes>'},
                                {'image/png': {'width': 320, 'height': 240}})),
 ])}

@@ -18,7 +18,7 @@ from .data import load_image, image_transforms, get_dataloaders, _check_table
 from .encoders import tiny_tokenizer
 from .loss import clip_loss
 from .model import CLIP, CLIPConfig, model_preset
-from .train import (BACKWARDS, PIPELINES, EpochSampler, TrainConfig, amp_setup, plain_backward,
+from .train import (BACKWARDS, PIPELINES, EpochSampler, TrainConfig, amp_setup, plain_backward, upcast,
                                  train, train_step, validate)
 
 # %% auto #0
@@ -343,8 +343,8 @@ def grad_cache_backward(model, # a `CLIP` (or DDP-wrapped), in train or eval mod
             states.append(_rng(dev))
             with autocast(): embs.append(_embed(model, c))
     after = _rng(dev)
-    img, txt = [torch.cat([e[i].float() for e in embs]).requires_grad_() for i in (0, 1)]
-    scale = embs[0][2].float().requires_grad_()
+    img, txt = [torch.cat([upcast(e[i]) for e in embs]).requires_grad_() for i in (0, 1)]
+    scale = upcast(embs[0][2]).requires_grad_()
     loss = global_loss(img, txt, scale, batch.get("image_idx"), loss_fn)
     loss.backward()  # 2. d loss / d embeddings, d loss / d scale
     for i, c in enumerate(chunks):  # 3. each chunk again, with a graph
@@ -353,7 +353,7 @@ def grad_cache_backward(model, # a `CLIP` (or DDP-wrapped), in train or eval mod
         with sync:
             with autocast(): img_c, txt_c, s_c = _embed(model, c)
             sl = slice(i * chunk_size, i * chunk_size + len(c["input_ids"]))
-            surrogate = (img_c.float() * img.grad[sl]).sum() + (txt_c.float() * txt.grad[sl]).sum() + s_c.float() * scale.grad / len(chunks)
+            surrogate = (upcast(img_c) * img.grad[sl]).sum() + (upcast(txt_c) * txt.grad[sl]).sum() + upcast(s_c) * scale.grad / len(chunks)
             (scaler.scale(surrogate) if scaler is not None else surrogate).backward()
     _set_rng(after, dev)
     return loss.detach()
@@ -385,7 +385,7 @@ def global_loss(img_emb, txt_emb, logit_scale, # (B, D), (B, D), scalar: this pr
                ) -> torch.Tensor: # the loss of the global batch
     "`loss_fn` over the global batch: every process's pairs are negatives for every other's."
     g = lambda t: None if t is None else gather_with_grad(t)
-    return loss_fn(g(img_emb.float()), g(txt_emb.float()), logit_scale.float(), g(image_idx))
+    return loss_fn(g(upcast(img_emb)), g(upcast(txt_emb)), upcast(logit_scale), g(image_idx))
 
 # %% ../nbs/11_fast.ipynb #3a759835
 def gathered_backward(model, # a CLIP (DDP-wrapped under torchrun), in train mode

@@ -19,7 +19,7 @@ from fastcore.basics import patch
 from PIL import Image
 from safetensors.torch import load_file, save_file
 from transformers import AutoConfig, AutoModel, AutoTokenizer
-from .data import _to_rgb, image_transforms, load_image
+from .data import image_transforms, load_image, to_rgb
 from .encoders import (POOLINGS, ImageEncoder, TextEncoder, load_state_dict_checked,
                                     minilm_path, pretrained_efficientnet_lite0, tiny_tokenizer)
 from .loss import MAX_LOGIT_SCALE
@@ -206,7 +206,7 @@ def preprocess(self:CLIP, images): # a PIL image or image path, or a list of the
     images = list(images)
     if not images: raise ValueError("Cannot encode an empty list of images")
     tfm = self.image_transform(train=False)
-    return torch.stack([tfm(load_image(im) if isinstance(im, (str, Path)) else _to_rgb(im)) for im in images])
+    return torch.stack([tfm(load_image(im) if isinstance(im, (str, Path)) else to_rgb(im)) for im in images])
 
 # %% ../nbs/05_model.ipynb #90a1f411
 @patch
@@ -218,7 +218,7 @@ def encode_image(self:CLIP, x, # pixel_values (B, 3, H, W), or PIL image(s) / im
     if not tower: return self._head(self.image_head, x, normalize)
     if not isinstance(x, torch.Tensor): x = self.preprocess(x)
     if x.ndim != 4 or x.shape[1] != 3: raise ValueError(f"encode_image expects pixel_values of shape (B, 3, H, W), got {tuple(x.shape)}")
-    emb = self.image_head(self.image_encoder(x.to(self.device)))
+    emb = self.image_head(self.image_encoder(x.to(self.device, self.logit_scale.dtype)))  # the model's device and precision
     return F.normalize(emb, dim=-1) if normalize else emb
 
 @patch
@@ -239,7 +239,7 @@ def encode_text(self:CLIP, x, # input_ids (B, L), or a string / list of strings
 @patch
 def _head(self:CLIP, head, features, normalize=True):
     "A projection head on tower outputs computed earlier (cached features)."
-    emb = head(features.to(self.device))
+    emb = head(features.to(self.device, self.logit_scale.dtype))
     return F.normalize(emb, dim=-1) if normalize else emb
 
 
@@ -249,7 +249,8 @@ TINY_RESNET = dict(layers=[1, 1, 1, 1], channels=[16, 32, 64, 128], stem_width=1
 # %% ../nbs/05_model.ipynb #2144ba9f
 MODEL_PRESETS = dict(  # name -> function returning CLIPConfig fields; the one place presets are defined
     tiny=lambda: dict(image_model='resnet18', image_pretrained=False, image_kwargs=dict(TINY_RESNET), image_size=64,
-                      text_model='tiny', text_pretrained=False, text_kwargs=dict(hidden_size=64, num_layers=2, num_heads=2),
+                      text_model='tiny', text_pretrained=False, text_kwargs=dict(hidden_size=64, num_layers=2, num_heads=2,
+                                                                            hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0),
                       max_length=32, pooling='mean', embed_dim=64, head='linear', dropout=0.0),
     lite=lambda: dict(image_model='tf_efficientnet_lite0', image_pretrained=str(pretrained_efficientnet_lite0()),
                       text_model=str(minilm_path()), pooling='mean', head='mlp', embed_dim=256),
@@ -269,7 +270,7 @@ def model_preset(name:str, # a key of MODEL_PRESETS
 def tiny(cls:CLIPConfig, vocab:list[str], # every word the captions use (e.g. from caption_vocab)
          image_size:int=64, # side of the (synthetic) images
          **kwargs): # any other CLIPConfig field, overriding the preset
-    "The tiny preset of `MODEL_PRESETS`: a small ResNet and a 2-layer, 64-wide, mean-pooled BERT over `vocab`, trained from scratch."
+    "The tiny preset of `MODEL_PRESETS`: a small ResNet and a 2-layer, 64-wide, mean-pooled BERT over `vocab` without dropout (as CLIP's text tower), trained from scratch."
     return model_preset('tiny', vocab=list(vocab), image_size=image_size, **kwargs)
 
 

@@ -9,8 +9,10 @@ __all__ = ['OPEN_CLIP_TEXT_KEYS', 'scratch_to_clip', 'open_clip_to_scratch', 're
 # %% ../nbs/13_pretrained.ipynb #8d7af8ff
 import json, socket
 from pathlib import Path
+from urllib.parse import urlparse
 import torch
 from fastcore.basics import patch
+from huggingface_hub import constants as hf_constants
 from timm.data import OPENAI_CLIP_MEAN, OPENAI_CLIP_STD
 from transformers import CLIPImageProcessor, CLIPModel as HFCLIPModel
 from .encoders import load_state_dict_checked
@@ -131,12 +133,14 @@ def from_open_clip(model, # an open_clip CLIP
     return _converted(config_from_open_clip(model), scratch_to_clip(open_clip_to_scratch(model.state_dict())), "open_clip model", device)
 
 # %% ../nbs/13_pretrained.ipynb #f66a77a2
-def hub_reachable(host:str="huggingface.co", # the hub's host name
+def hub_reachable(url:str|None=None, # the hub's address; None: the endpoint huggingface_hub uses (HF_ENDPOINT)
                   timeout:float=3.0, # seconds to wait for a connection
                  )->bool:
-    "Can this machine open a connection to the Hugging Face hub?"
+    "Can this machine open a connection to the Hugging Face hub? False at once when HF_HUB_OFFLINE is set."
+    if hf_constants.HF_HUB_OFFLINE: return False
+    u = urlparse(url or hf_constants.ENDPOINT)
     try:
-        with socket.create_connection((host, 443), timeout=timeout): return True
+        with socket.create_connection((u.hostname, u.port or (443 if u.scheme == "https" else 80)), timeout=timeout): return True
     except OSError: return False
 
 # %% ../nbs/13_pretrained.ipynb #19edb667

@@ -24,7 +24,8 @@ def readme_blocks(readme, timeout=600):
     if not code.strip(): print(f'{readme.name}: no python code block found'); return False
     with tempfile.TemporaryDirectory() as d:
         (Path(d)/'readme.py').write_text(code)
-        return _run([sys.executable, 'readme.py'], timeout, cwd=d, env={**os.environ, 'MPLBACKEND': 'Agg'})
+        env = {**os.environ, 'MPLBACKEND': 'Agg', 'TMPDIR': d}  # its temporary folders go with this one
+        return _run([sys.executable, 'readme.py'], timeout, cwd=d, env=env)
 
 def main(path=None, n_workers=2, site_only=False):
     cfg = get_config()

@@ -99,7 +99,7 @@ class ImageEncoder(Tower):
                  pretrained:bool|str=False, # True: timm's weights (network); a path: a local weights file
                  checkpoint:str|None=None, # a state dict saved from an encoder of the same config
                  trainable:bool=True, # False freezes the backbone
-                 **timm_kwargs): # passed to `timm.create_model` (img_size, depth, drop_path_rate, ...)
+                 **timm_kwargs): # passed to timm.create_model (img_size, depth, drop_path_rate, ...)
         super().__init__(_backbone(name, pretrained, **timm_kwargs), trainable)
         if checkpoint: load_state_dict_checked(self.model, read_state_dict(checkpoint), str(checkpoint))
         self.out_dim = getattr(self.model, 'head_hidden_size', None) or self.model.num_features
@@ -109,6 +109,7 @@ class ImageEncoder(Tower):
             self.data_config['input_size'] = (3, *((s, s) if isinstance(s, int) else s))
 
     def forward(self, pixel_values): # (B, 3, H, W) normalised images
+        "Pooled image features, (B, out_dim)."
         return self.model(pixel_values)  # (B, out_dim)
 
 # %% ../nbs/02_encoders.ipynb #264deb4e
@@ -204,6 +205,7 @@ class TextEncoder(Tower):
 
     def forward(self, input_ids, # (B, L) token ids
                 attention_mask=None): # (B, L), 1 for real tokens
+        "Pooled text features, (B, out_dim)."
         hidden = self.model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state  # (B, L, H)
         return pool(hidden, attention_mask, self.pooling)  # (B, H)
 
@@ -232,7 +234,7 @@ def tiny(cls:TextEncoder, vocab:list[str], # the words texts may use
          max_length:int=32, # longest text in tokens; longer ones are truncated
          pooling:str='cls', # "cls" or "mean"
          trainable:bool=True, # False freezes the backbone
-         **bert_kwargs): # more `BertConfig` fields (hidden_dropout_prob, ...)
+         **bert_kwargs): # more BertConfig fields (hidden_dropout_prob, ...)
     "A small random-init BERT with a tokenizer built from `vocab`: offline, for tests and the shapes dataset."
     tokenizer = tiny_tokenizer(vocab, max_length)
     config = BertConfig(vocab_size=len(tokenizer), hidden_size=hidden_size, num_hidden_layers=num_layers,

@@ -31,14 +31,14 @@ LOSSES = ('clip', 'siglip')
 @dataclass
 class CLIPConfig:
     "Everything that defines a `CLIP` model; saved as config.json beside its weights."
-    image_model:str = 'resnet50'  # timm name, or a kind registered in `IMAGE_ENCODERS`
+    image_model:str = 'resnet50'  # timm name, or a kind registered in IMAGE_ENCODERS
     image_pretrained:bool|str = True  # timm's ImageNet weights (network), False (random init), or a local weights file
-    image_kwargs:dict = field(default_factory=dict)  # more `timm.create_model` arguments (img_size, depth, drop_path_rate, ...)
+    image_kwargs:dict = field(default_factory=dict)  # more timm.create_model arguments (img_size, depth, drop_path_rate, ...)
     image_size:int|None = None  # resize images whole (no centre crop) to this side, instead of the backbone's preprocessing
     image_trainable:bool = True  # False freezes the image backbone
-    text_model:str = 'distilbert-base-uncased'  # hub name, local directory, or a kind in `TEXT_ENCODERS` ("tiny")
+    text_model:str = 'distilbert-base-uncased'  # hub name, local directory, or a kind in TEXT_ENCODERS ("tiny")
     text_pretrained:bool = True  # load the text model's weights; False: random init from its config
-    text_kwargs:dict = field(default_factory=dict)  # for "tiny": `TextEncoder.tiny` arguments (hidden_size, num_layers, num_heads)
+    text_kwargs:dict = field(default_factory=dict)  # for "tiny": TextEncoder.tiny arguments (hidden_size, num_layers, num_heads)
     vocab:list|None = None  # for "tiny": the word list its tokenizer is built from
     pooling:str = 'cls'  # text pooling: "cls" (first token) or "mean" (masked average)
     text_trainable:bool = True  # False freezes the text backbone
@@ -46,9 +46,9 @@ class CLIPConfig:
     embed_dim:int = 256  # size of the shared embedding space
     head:str = 'mlp'  # projection heads: "mlp" (pretrained / frozen towers) or "linear" (towers trained end to end)
     dropout:float = 0.1  # dropout inside the MLP heads
-    loss:str = 'clip'  # "clip" (softmax) or "siglip" (sigmoid: the model gets a learned `logit_bias`)
+    loss:str = 'clip'  # "clip" (softmax) or "siglip" (sigmoid: the model gets a learned logit_bias)
     init_logit_scale:float|None = None  # initial log-temperature; None: ln(1/0.07) for clip, ln(10) for siglip
-    init_logit_bias:float = -10.0  # initial `logit_bias` (siglip only)
+    init_logit_bias:float = -10.0  # initial logit_bias (siglip only)
 
     def __post_init__(self): _check_config(self)
 
@@ -91,26 +91,26 @@ def to_json(self:CLIPConfig, path=None): # file to write; None: only return the 
     return text
 
 @patch(cls_method=True)
-def from_json(cls:CLIPConfig, path): # a config.json written by `to_json`
+def from_json(cls:CLIPConfig, path): # a config.json written by to_json
     "Read a config written by `to_json`."
     d = read_json(path)
     if unknown := set(d) - {f.name for f in fields(cls)}: raise ValueError(f"{path} has unknown CLIPConfig fields: {sorted(unknown)}")
     return cls(**d)
 
 # %% ../nbs/05_model.ipynb #429edea4
-IMAGE_ENCODERS = {}  # kind -> fn(config, pretrained) returning a module with `out_dim` and `data_config`
-TEXT_ENCODERS = {}  # kind -> fn(config, pretrained) returning a module with `tokenizer`, `out_dim`, `max_length`
+IMAGE_ENCODERS = {}  # kind -> fn(config, pretrained) returning a module with out_dim and data_config
+TEXT_ENCODERS = {}  # kind -> fn(config, pretrained) returning a module with tokenizer, out_dim, max_length
 LATER_KINDS = {'scratch_vit': 'clip_tutorial.from_scratch', 'scratch_text': 'clip_tutorial.from_scratch'}  # kinds a later module registers
 
-def registered(kind:str, # an `image_model` / `text_model` value
-               registry:dict, # `IMAGE_ENCODERS` or `TEXT_ENCODERS`
+def registered(kind:str, # an image_model / text_model value
+               registry:dict, # IMAGE_ENCODERS or TEXT_ENCODERS
               ) -> bool:
     "Is `kind` in `registry`? Imports the module that registers it first, when a later notebook defines it."
     if kind not in registry and kind in LATER_KINDS: importlib.import_module(LATER_KINDS[kind])
     return kind in registry
 
 def build_image_encoder(config:CLIPConfig, # the model's config
-                        pretrained:bool=True, # False: never load pretrained weights (`CLIP.load` restores its own)
+                        pretrained:bool=True, # False: never load pretrained weights (CLIP.load restores its own)
                        ) -> nn.Module:
     "The image tower `config` asks for: a registered kind, else any timm model."
     if registered(config.image_model, IMAGE_ENCODERS): return IMAGE_ENCODERS[config.image_model](config, pretrained)
@@ -119,7 +119,7 @@ def build_image_encoder(config:CLIPConfig, # the model's config
 
 # %% ../nbs/05_model.ipynb #cff07166
 def build_text_encoder(config:CLIPConfig, # the model's config
-                       pretrained:bool=True, # False: random init (`CLIP.load` restores its own weights)
+                       pretrained:bool=True, # False: random init (CLIP.load restores its own weights)
                       ) -> nn.Module:
     "The text tower `config` asks for: a registered kind (\"tiny\"), else any transformers model."
     if registered(config.text_model, TEXT_ENCODERS): return TEXT_ENCODERS[config.text_model](config, pretrained)
@@ -137,9 +137,9 @@ TEXT_ENCODERS['tiny'] = _tiny_text_encoder
 class CLIP(nn.Module):
     "Image and text towers with projection heads into one normalised embedding space, and a learned temperature."
     def __init__(self, config:CLIPConfig, # what to build
-                 pretrained:bool=True, # load the towers' pretrained weights the config names (False: `load` restores weights)
-                 image_encoder:nn.Module|None=None, # an image tower built elsewhere, instead of `build_image_encoder`
-                 text_encoder:nn.Module|None=None, # a text tower built elsewhere, instead of `build_text_encoder`
+                 pretrained:bool=True, # load the towers' pretrained weights the config names (False: load restores weights)
+                 image_encoder:nn.Module|None=None, # an image tower built elsewhere, instead of build_image_encoder
+                 text_encoder:nn.Module|None=None, # a text tower built elsewhere, instead of build_text_encoder
                 ):
         super().__init__()
         self.config = config
@@ -244,7 +244,7 @@ def _head(self:CLIP, head, features, normalize=True):
 
 
 # %% ../nbs/05_model.ipynb #563973a8
-TINY_RESNET = dict(layers=[1, 1, 1, 1], channels=[16, 32, 64, 128], stem_width=16)  # timm `resnet18` arguments: one block per stage, 16-128 channels
+TINY_RESNET = dict(layers=[1, 1, 1, 1], channels=[16, 32, 64, 128], stem_width=16)  # timm resnet18 arguments: one block per stage, 16-128 channels
 
 # %% ../nbs/05_model.ipynb #2144ba9f
 MODEL_PRESETS = dict(  # name -> function returning CLIPConfig fields; the one place presets are defined

@@ -15,7 +15,7 @@ HEADS = ('mlp', 'linear')
 
 class ProjectionHead(nn.Module):
     "Map a tower's features (B, in_dim) into the shared embedding space (B, embed_dim)."
-    def __init__(self, in_dim:int, # the tower's output size (`out_dim`)
+    def __init__(self, in_dim:int, # the tower's output size (out_dim)
                  embed_dim:int=256, # size of the shared embedding space
                  kind:str='mlp', # "mlp": Linear-GELU-Linear-Dropout + residual + LayerNorm; "linear": one bias-free matrix
                  dropout:float=0.1, # dropout of the MLP branch (the linear head has none)
@@ -29,6 +29,7 @@ class ProjectionHead(nn.Module):
             self.fc, self.drop, self.norm = nn.Linear(embed_dim, embed_dim), nn.Dropout(dropout), nn.LayerNorm(embed_dim)
 
     def forward(self, x): # (B, in_dim) features
+        "The features projected into the shared space, (B, embed_dim)."
         p = self.proj(x)  # (B, embed_dim)
         if self.kind == 'linear': return p
         return self.norm(p + self.drop(self.fc(F.gelu(p))))

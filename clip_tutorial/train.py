@@ -111,19 +111,19 @@ def check_train_config(c:TrainConfig):
         raise ValueError(f"TrainConfig.device is {c.device!r} but torch sees no CUDA GPU here: use --device cpu")
 
 # %% ../nbs/06_train.ipynb #9622949e
-def param_groups(model, # a `CLIP` (any module whose towers are `image_encoder` and `text_encoder`)
-                 lr:float, # learning rate of everything outside the towers: heads, `logit_scale`
-                 image_lr:float|None=None, # image tower's learning rate (default: `lr`)
-                 text_lr:float|None=None, # text tower's learning rate (default: `lr`)
+def param_groups(model, # a CLIP (any module whose towers are image_encoder and text_encoder)
+                 lr:float, # learning rate of everything outside the towers: heads, logit_scale
+                 image_lr:float|None=None, # image tower's learning rate (default: lr)
+                 text_lr:float|None=None, # text tower's learning rate (default: lr)
                  weight_decay:float=0.05, # decay of weight matrices
-                )->list: # groups for `torch.optim.AdamW`, trainable parameters only
+                )->list: # groups for torch.optim.AdamW, trainable parameters only
     "AdamW parameter groups: one learning rate per tower, no weight decay on parameters with fewer than 2 dims."
     towers, lrs = dict(image_encoder='image', text_encoder='text'), dict(head=lr, image=ifnone(image_lr, lr), text=ifnone(text_lr, lr))
     groups = {}
     for n, p in model.named_parameters():
         if not p.requires_grad: continue
         part = towers.get(n.split('.')[0], 'head')
-        decay = p.ndim >= 2  # matrices and embeddings; biases, norm gains and `logit_scale` are 0-d or 1-d
+        decay = p.ndim >= 2  # matrices and embeddings; biases, norm gains and logit_scale are 0-d or 1-d
         name = part if decay else f'{part}_no_decay'
         g = groups.setdefault(name, dict(name=name, params=[], lr=lrs[part], weight_decay=weight_decay if decay else 0.))
         g['params'].append(p)
@@ -233,11 +233,11 @@ def relevance(sub:pd.DataFrame, # the caption rows of one split
 def embedding_metrics(img_emb, # (I, D) normalised image embeddings
                       txt_emb, # (T, D) normalised caption embeddings
                       caption_image_idx, # (T,) image of each caption
-                      relevant, # (T, I) bool, from `relevance`
-                      logit_scale, # the multiplier, exp(`logit_scale`)
-                      loss_fn=clip_loss, # from `loss_for`
+                      relevant, # (T, I) bool, from relevance
+                      logit_scale, # the multiplier, exp(logit_scale)
+                      loss_fn=clip_loss, # from loss_for
                       batch_size:int=64, # captions per loss batch
-                     )->dict: # valid_loss and the `recall_at_k` metrics
+                     )->dict: # valid_loss and the recall_at_k metrics
     "Validation loss over shuffled (caption, its image) batches, and Recall@K over the whole split."
     caption_image_idx = torch.as_tensor(caption_image_idx)
     perm = torch.randperm(len(txt_emb), generator=torch.Generator().manual_seed(0))  # fixed; the global RNG is untouched
@@ -249,12 +249,12 @@ def embedding_metrics(img_emb, # (I, D) normalised image embeddings
     return dict(valid_loss=total / len(perm), **recall_at_k((txt_emb @ img_emb.T).float().cpu(), relevant))
 
 # %% ../nbs/06_train.ipynb #da385376
-def validate(model, # a `CLIP`
+def validate(model, # a CLIP
              df:pd.DataFrame, # caption table
              split:str='valid', # the split to score
              batch_size:int=64, # images per forward pass, captions per loss batch
              progress:bool=False, # show progress bars
-            )->dict: # valid_loss and the `recall_at_k` metrics
+            )->dict: # valid_loss and the recall_at_k metrics
     "`embedding_metrics` of `model` on one split: each image embedded once, every caption."
     sub = df[df['split'] == split]
     caption_image_idx, images = pd.factorize(sub['image'])
@@ -266,7 +266,7 @@ def validate(model, # a `CLIP`
 
 # %% ../nbs/06_train.ipynb #17c75a3d
 @torch.no_grad()
-def tower_features(model, # a `CLIP`
+def tower_features(model, # a CLIP
                    df:pd.DataFrame, # caption table
                    split:str, # which split
                    batch_size:int=64, # images per forward pass
@@ -287,13 +287,13 @@ def tower_features(model, # a `CLIP`
     return dict(image_features=torch.cat(img), text_features=torch.cat(txt), caption_image_idx=torch.as_tensor(caption_image_idx))
 
 # %% ../nbs/06_train.ipynb #f8a93f87
-def cached_features(model, # a `CLIP` with frozen towers
+def cached_features(model, # a CLIP with frozen towers
                     df:pd.DataFrame, # caption table
                     split:str, # which split
                     cache_dir=None, # folder of the cache (default: ~/.cache/clip_tutorial/features)
                     batch_size:int=64, # images per forward pass
                     progress:bool=True, # show progress bars
-                   )->dict: # `tower_features` plus `relevant` (T, I)
+                   )->dict: # tower_features plus relevant (T, I)
     "`tower_features`, read from disk when these towers already embedded these images and captions."
     sub = df[df['split'] == split]
     key = '|'.join([model_fingerprint(model.image_encoder), model_fingerprint(model.text_encoder),
@@ -309,7 +309,7 @@ def cached_features(model, # a `CLIP` with frozen towers
 # %% ../nbs/06_train.ipynb #a7aabcd1
 class FeatureDataset(Dataset):
     "Item i: image i's cached features with the features of one of its captions, drawn at random at each access."
-    def __init__(self, features:dict): # from `cached_features`
+    def __init__(self, features:dict): # from cached_features
         self.features, idx = features, features['caption_image_idx']
         self.captions_of = [torch.nonzero(idx == i).flatten() for i in range(len(features['image_features']))]
     def __len__(self): return len(self.captions_of)
@@ -318,10 +318,10 @@ class FeatureDataset(Dataset):
         j = caps[torch.randint(len(caps), ())]
         return dict(image_features=self.features['image_features'][i], text_features=self.features['text_features'][j], image_idx=i)
 
-def validate_features(model, # a `CLIP`
-                      features:dict, # from `cached_features`
+def validate_features(model, # a CLIP
+                      features:dict, # from cached_features
                       batch_size:int=64, # captions per loss batch
-                     )->dict: # valid_loss and the `recall_at_k` metrics
+                     )->dict: # valid_loss and the recall_at_k metrics
     "`embedding_metrics` of the heads on cached tower features."
     was_training, dev = model.training, model.device
     model.eval()
@@ -342,20 +342,24 @@ def optimizer_state(opt, # a torch optimiser
                    )->tuple: # (tensors for safetensors, JSON-able dict)
     "Split `opt.state_dict()` into its tensors and the rest."
     sd = opt.state_dict()
-    return {f'optimizer.{i}.{k}': v for i, s in sd['state'].items() for k, v in s.items()}, dict(param_groups=_jsonable(sd['param_groups']))
+    return {f'optimizer.{i}.{k}': v.contiguous() for i, s in sd['state'].items() for k, v in s.items()}, dict(param_groups=_jsonable(sd['param_groups']))
 
 def load_optimizer_state(opt, # an optimiser over the same parameter groups
-                         tensors:dict, # `optimizer_state`'s tensors (extra keys are ignored)
-                         meta:dict, # `optimizer_state`'s JSON half
+                         tensors:dict, # optimizer_state's tensors (extra keys are ignored)
+                         meta:dict, # optimizer_state's JSON half
                         ):
     "Restore `opt` from `optimizer_state`'s two halves."
     state = {}
     for key, v in tensors.items():
         if key.startswith('optimizer.'): _, i, k = key.split('.', 2); state.setdefault(int(i), {})[k] = v
+    params = [p for g in opt.param_groups for p in g['params']]
+    for i, s in state.items():  # moments in their parameter's memory layout (channels_last weights)
+        for k, v in s.items():
+            if v.shape == params[i].shape: s[k] = torch.empty_like(params[i]).copy_(v)
     opt.load_state_dict(dict(state=state, param_groups=meta['param_groups']))
 
 # %% ../nbs/06_train.ipynb #17141f6e
-def rng_state(generator=None, # a loader's `torch.Generator`, if it has one
+def rng_state(generator=None, # a loader's torch.Generator, if it has one
              )->tuple: # (tensors, JSON-able dict)
     "The state of every random generator: torch (CPU, CUDA, `generator`), Python's `random`, NumPy."
     t = {'rng.torch': torch.get_rng_state()}
@@ -363,9 +367,9 @@ def rng_state(generator=None, # a loader's `torch.Generator`, if it has one
     if generator is not None: t['rng.loader'] = generator.get_state()
     return t, dict(python=_jsonable(random.getstate()), numpy=_jsonable(np.random.get_state()))
 
-def set_rng_state(tensors:dict, # `rng_state`'s tensors
-                  meta:dict, # `rng_state`'s JSON half
-                  generator=None, # the loader's `torch.Generator` to restore, if any
+def set_rng_state(tensors:dict, # rng_state's tensors
+                  meta:dict, # rng_state's JSON half
+                  generator=None, # the loader's torch.Generator to restore, if any
                  ):
     "Restore the generators saved by `rng_state`."
     torch.set_rng_state(tensors['rng.torch'])
@@ -385,9 +389,14 @@ class SeededItems(Dataset):
     def __init__(self, ds, # a map-style dataset that draws with torch's global generator (TrainDataset, FeatureDataset)
                  seed:int=42): # the run's seed
         self.ds, self.seed, self.epoch = ds, seed, 0
-    def __len__(self): return len(self.ds)
-    def set_epoch(self, epoch:int): self.epoch = epoch  # the epoch whose draws to make
+    def __len__(self):
+        "Items in the dataset."
+        return len(self.ds)
+    def set_epoch(self, epoch:int): # the epoch whose draws to make
+        "Make the following items epoch `epoch`'s draws."
+        self.epoch = epoch
     def __getitem__(self, i):
+        "Item `i` of the current epoch, drawn with its own seed."
         with torch.random.fork_rng(devices=[]):  # the caller's generator is left as it was
             torch.manual_seed(item_seed(self.seed, self.epoch, i) % 2**63)
             return self.ds[i]
@@ -402,9 +411,14 @@ class EpochSampler(Sampler):
         if batch_size % world_size: raise ValueError(f"batch_size {batch_size} does not split into {world_size} equal parts")
         if world_size > 1 and n < batch_size: raise ValueError(f"{n} training items make no full batch of {batch_size} for {world_size} processes")
         self.n, self.bs, self.seed, self.rank, self.world, self.epoch = n, batch_size, seed, rank, world_size, 0
-    def set_epoch(self, epoch:int): self.epoch = epoch  # the epoch whose shuffle to make
-    def __len__(self): return (self.n // self.bs) * (self.bs // self.world) if self.n >= self.bs else self.n
+    def set_epoch(self, epoch:int): # the epoch whose shuffle to make
+        "Make the next pass epoch `epoch`'s shuffle."
+        self.epoch = epoch
+    def __len__(self):
+        "Items this process gets per epoch."
+        return (self.n // self.bs) * (self.bs // self.world) if self.n >= self.bs else self.n
     def __iter__(self):
+        "This process's items of the current epoch, batch after batch."
         order = torch.randperm(self.n, generator=torch.Generator().manual_seed(self.seed + self.epoch)).tolist()
         if self.n < self.bs: yield from order; return  # one short batch (one process)
         for b in range(self.n // self.bs):  # full global batches; the rest of the shuffle waits for another epoch
@@ -425,7 +439,9 @@ class EpochLoader:
         "Batches per epoch."
         return len(self.dl)
     @property
-    def dataset(self): return self.dl.dataset.ds  # the dataset the items come from
+    def dataset(self):
+        "The dataset the items come from (a TrainDataset counts the unreadable images it skipped)."
+        return self.dl.dataset.ds
 
 def epoch_loader(ds, # a map-style dataset (its items drawn with torch's generator)
                  batch_size:int, # global batch size
@@ -477,6 +493,7 @@ class WeightAverage:
     "The running mean of a model's weights over the epochs it is given (floating tensors; the rest taken from the last)."
     def __init__(self): self.n, self.state = 0, None
     def update(self, model:nn.Module): # add the model's current weights
+        "Add the model's current weights to the mean."
         sd = {k: v.detach().float().cpu().clone() for k, v in unwrap(model).state_dict().items()}
         self.n += 1
         if self.state is None: self.state = sd; return
@@ -508,9 +525,13 @@ class Trainer:
         self.average, self.averaged = WeightAverage(), None
 
     @property
-    def net(self): return unwrap(self.model)  # the CLIP itself
+    def net(self):
+        "The `CLIP` being trained, inside any DDP wrapper."
+        return unwrap(self.model)
     @property
-    def is_main(self): return self.rank == 0  # the process that writes files
+    def is_main(self):
+        "Whether this is the process that writes files (rank 0)."
+        return self.rank == 0
 
 # %% ../nbs/06_train.ipynb #6d40239c
 @patch
@@ -743,6 +764,7 @@ def init_distributed(device:str='cpu', # the config's device, 'cpu' or 'cuda'
 class SyncedBatchNorm(nn.BatchNorm2d):
     "A 2-d batch norm whose batch statistics are the global batch's, over every process (any backend: gloo on CPUs too)."
     def forward(self, x): # (B, C, H, W), this process's share of the batch
+        "Normalise with the global batch's mean and variance in training, the running ones otherwise."
         if not (self.training and dist.is_initialized() and dist.get_world_size() > 1): return super().forward(x)
         C, dims, shape = x.shape[1], [0, 2, 3], (1, x.shape[1], 1, 1)
         n = x.new_tensor([x.numel() / C])
@@ -796,7 +818,7 @@ def train(config:TrainConfig|None=None, # the run's settings (default: TrainConf
     return model.eval(), history
 
 # %% ../nbs/06_train.ipynb #29f8e799
-def plot_history(history:pd.DataFrame, # from `train` or metrics.csv
+def plot_history(history:pd.DataFrame, # from train or metrics.csv
                 ):
     "Loss (train and validation) and validation Recall@K in both directions, per epoch."
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 3.2))
@@ -809,7 +831,7 @@ def plot_history(history:pd.DataFrame, # from `train` or metrics.csv
     return fig
 
 # %% ../nbs/06_train.ipynb #40da5ac0
-def plot_similarity(model, # a `CLIP`
+def plot_similarity(model, # a CLIP
                     df:pd.DataFrame, # caption table
                     split:str='valid', # where to take the images from
                     n:int=8, # number of images (one caption each)
@@ -828,13 +850,13 @@ def plot_similarity(model, # a `CLIP`
     return fig
 
 # %% ../nbs/06_train.ipynb #b1e30e32
-def predictions(model, # a `CLIP`
+def predictions(model, # a CLIP
                 df:pd.DataFrame, # caption table
                 split:str='valid', # where the captions and images come from
                 n:int=4, # number of captions
                 k:int=4, # images per caption
                 seed:int=0, # which captions
-               )->pd.DataFrame: # text_to_image's table plus `hit`
+               )->pd.DataFrame: # text_to_image's table plus hit
     "A few captions of `split` with their top-`k` images among all of the split's images, and whether each is a hit."
     sub = df[df['split'] == split]
     images = list(sub['image'].unique())
@@ -852,9 +874,9 @@ def recall_table(metrics:dict, # from evaluate or validate
                         index=['text->image', 'image->text'])
 
 # %% ../nbs/06_train.ipynb #e42a82af
-def save_plots(model, # the trained `CLIP`
+def save_plots(model, # the trained CLIP
                df:pd.DataFrame, # caption table
-               history:pd.DataFrame, # from `Trainer.fit`
+               history:pd.DataFrame, # from Trainer.fit
                out_dir, # the run's folder
               ):
     "Write history.png, similarity.png, predictions.png and predictions.csv into `out_dir`."

@@ -65,6 +65,8 @@ def recall_at_k(
         raise ValueError(f"logits_per_text {tuple(s.shape)} and relevant {tuple(r.shape)} must be 2-d and the same shape")
     if r.dtype != torch.bool: raise ValueError(f"relevant must be a bool tensor, got {r.dtype}")
     if s.isnan().any(): raise ValueError("logits_per_text contains NaN")
+    if not ks or any(isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1 for k in ks):
+        raise ValueError(f"ks must be whole numbers >= 1, got {ks!r}")
     ranks = dict(t2i=_ranks(s, r, 'text'), i2t=_ranks(s.T, r.T, 'image'))
     res = {f'{d}_R@{k}': (ranks[d] <= k).double().mean().item() for d in ranks for k in ks}
     for d, rk in ranks.items():
@@ -233,7 +235,9 @@ def _show_image(ax, im, title='', color=None):
     ax.set_xticks([]); ax.set_yticks([]); ax.set_title(title, fontsize=9)
     for s in ax.spines.values(): s.set_visible(color is not None); s.set_color(color or 'k'); s.set_linewidth(4)
 
-def _blocks(results): return [b for _, b in results.groupby((results['rank'] == 1).cumsum(), sort=False)]
+def _blocks(results):
+    if not len(results): raise ValueError("no results to show: the table is empty")
+    return [b for _, b in results.groupby((results['rank'] == 1).cumsum(), sort=False)]
 
 # %% ../nbs/07_retrieval.ipynb #00bbc295
 def show_text_to_image(

@@ -340,3 +340,11 @@ def load(cls:CLIP, path, # folder written by CLIP.save
     load_state_dict_checked(model, state, str(path/'model.safetensors'))
     return model.to(device or 'cpu').eval()
 
+
+# %% ../nbs/05_model.ipynb #3ef7ab96
+@patch(cls_method=True)
+def from_pretrained(cls:CLIP, name_or_path, # a transformers CLIPModel (hub name or folder), an open_clip model name, or an open_clip folder
+                    **kwargs): # pretrained (open_clip tag or checkpoint file), device
+    "A released CLIP as a `CLIP`; the loader lives in clip_tutorial.pretrained (13_pretrained), imported on first use."
+    importlib.import_module('clip_tutorial.pretrained')  # replaces this method with the loader
+    return cls.from_pretrained(name_or_path, **kwargs)

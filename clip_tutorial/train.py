@@ -696,9 +696,12 @@ def load_captions(config:TrainConfig)->pd.DataFrame: # the caption table with tr
 
 def build_model(config:TrainConfig, # the run's settings: the preset, the loss, the vocabulary cap
                 df:pd.DataFrame, # the caption table: a word-level text tower takes its vocabulary from the training captions
-                **overrides, # CLIPConfig fields replacing the preset's (a recipe's model section)
+                **overrides, # CLIPConfig fields replacing the preset's (a recipe's model section), or pretrained: a released CLIP
                )->CLIP:
-    "The `CLIP` of the preset the config names, on the CPU; a word-level text tower gets the training captions' words."
+    "The `CLIP` of the preset the config names, on the CPU; a word-level text tower gets the training captions' words; or a released CLIP."
+    if 'pretrained' in overrides:  # a released CLIP: its own towers, heads and tokenizer
+        if len(overrides) > 1: raise ValueError(f"a model section with pretrained takes no other keys, got {sorted(overrides)}")
+        return CLIP.from_pretrained(overrides['pretrained'])
     fields_ = dict(loss=config.loss) | overrides
     text_model = fields_.get('text_model', MODEL_PRESETS[config.model]().get('text_model') if config.model in MODEL_PRESETS else None)
     if text_model == 'tiny' and 'vocab' not in fields_:

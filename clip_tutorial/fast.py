@@ -4,28 +4,36 @@
 
 # %% ../nbs/11_fast.ipynb #7da362ba
 from __future__ import annotations
-import json, math, os, queue, tempfile, threading, time
+import hashlib, json, math, os, queue, sys, tempfile, threading, time
 from contextlib import nullcontext
 from functools import partial
 from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn.functional as F
 import torch.distributed as dist, torch.multiprocessing as mp
-from fastcore.basics import patch
+from fastcore.basics import ifnone, patch
+from fastcore.imports import in_notebook
 from fastprogress.fastprogress import progress_bar
 from PIL import Image
+from safetensors.torch import save_file
+from torch import nn
+from torch.utils.data import Dataset
 from torchvision.transforms import v2 as T
-from .data import load_image, image_transforms, get_dataloaders, _check_table
-from .encoders import tiny_tokenizer
+from transformers.masking_utils import create_bidirectional_mask
+from .data import file_fingerprint, load_image, image_transforms, get_dataloaders, _check_table
+from .encoders import CACHE_DIR, pool, tiny_tokenizer
 from .loss import clip_loss
-from .model import CLIP, CLIPConfig, model_preset
-from .train import (BACKWARDS, PIPELINES, EpochSampler, TrainConfig, amp_setup, plain_backward, upcast,
-                                 train, train_step, validate)
+from .model import CLIP, CLIPConfig, model_preset, read_tensors
+from .retrieval import model_fingerprint
+from .train import (BACKWARDS, BATCH_FORWARDS, PIPELINES, EpochSampler, TrainConfig, amp_setup, embedding_metrics,
+                                 epoch_loader, loss_for, plain_backward, relevance, tower_groups, train, train_step, unwrap, upcast, validate)
 
 # %% auto #0
 __all__ = ['synthetic_flickr', 'cache_size', 'cache_image', 'ImageCache', 'build_image_cache', 'random_boxes', 'resized_crop',
            'device_transform', 'pretokenize', 'trim_batch', 'background', 'CachedLoader', 'get_fast_dataloaders',
            'cached_pipeline', 'split_batch', 'grad_cache_backward', 'GatherWithGrad', 'gather_with_grad', 'global_loss',
-           'gathered_backward', 'ddp_worker', 'run_ddp']
+           'gathered_backward', 'ddp_worker', 'run_ddp', 'image_stages', 'image_lower', 'image_upper', 'text_stages',
+           'text_lower', 'text_upper', 'lower_images', 'lower_texts', 'partial_features', 'PartialItems',
+           'collate_partial', 'partial_forward', 'text_batch', 'validate_partial', 'partial_pipeline']
 
 # %% ../nbs/11_fast.ipynb #76341060
 _WORDS = dict(who="a man|a woman|two dogs|a child|a girl|a boy|a brown dog|three people|a cyclist|a black cat".split("|"),
@@ -440,3 +448,208 @@ def run_ddp(model_fn, # picklable callable building the model
                 for p in ctx.processes: p.kill()
                 raise TimeoutError(f"run_ddp: {world_size} processes did not finish in {timeout:.0f}s")
         return [torch.load(f"{d}/rank{r}.pt") for r in range(world_size)]
+
+# %% ../nbs/11_fast.ipynb #0bb7b146
+def image_stages(net:nn.Module, # a timm EfficientNet or ResNet (ImageEncoder.model)
+                )->list: # modules, input side first; net.forward_head pools the last one's output
+    "The feature path of a timm image tower as a list of stages: what forward_features runs, in order."
+    if all(hasattr(net, a) for a in ('conv_stem', 'bn1', 'blocks', 'conv_head', 'bn2')):  # EfficientNet, MobileNet
+        return [nn.Sequential(net.conv_stem, net.bn1), *net.blocks, nn.Sequential(net.conv_head, net.bn2)]
+    if all(hasattr(net, a) for a in ('conv1', 'bn1', 'act1', 'maxpool', 'layer1', 'layer4')):  # ResNet
+        return [nn.Sequential(net.conv1, net.bn1, net.act1, net.maxpool), net.layer1, net.layer2, net.layer3, net.layer4]
+    raise ValueError(f"pipeline 'partial' can cut timm EfficientNet and ResNet image towers, not {type(net).__name__}")
+
+# %% ../nbs/11_fast.ipynb #c6e6d694
+def image_lower(net:nn.Module, x:torch.Tensor, # a timm image tower; pixel_values (B, 3, H, W)
+                cut:int, # stages to run
+               )->torch.Tensor: # the output of stage cut-1, (B, C, h, w)
+    "The first cut stages of an image tower."
+    for stage in image_stages(net)[:cut]: x = stage(x)
+    return x
+
+def image_upper(net:nn.Module, h:torch.Tensor, # a timm image tower; image_lower's output
+                cut:int, # stages image_lower ran
+               )->torch.Tensor: # pooled features (B, F), what ImageEncoder returns
+    "The rest of an image tower from stage cut, then its pooling."
+    for stage in image_stages(net)[cut:]: h = stage(h)
+    return net.forward_head(h)
+
+# %% ../nbs/11_fast.ipynb #dd8588b8
+def text_stages(bert:nn.Module, # a BERT-like transformers model (TextEncoder.model)
+               )->list: # the embeddings, then each layer
+    "The forward path of a BERT-like text tower as a list of stages: embeddings, then encoder.layer."
+    layers = getattr(getattr(bert, 'encoder', None), 'layer', None)
+    if not hasattr(bert, 'embeddings') or not isinstance(layers, nn.ModuleList) or getattr(getattr(bert, 'config', None), 'is_decoder', True):
+        raise ValueError(f"pipeline 'partial' can cut BERT-like text towers (embeddings, encoder.layer), not {type(bert).__name__}")
+    return [bert.embeddings, *layers]
+
+def _run_layers(bert, h, attention_mask, layers):
+    "Transformer layers over hidden states h with the mask the model itself would build."
+    mask = create_bidirectional_mask(config=bert.config, inputs_embeds=h, attention_mask=attention_mask)
+    for layer in layers:
+        h = layer(h, mask)
+        if isinstance(h, tuple): h = h[0]  # older transformers return (hidden, ...)
+    return h
+
+# %% ../nbs/11_fast.ipynb #8af8ee5b
+def text_lower(bert:nn.Module, input_ids:torch.Tensor, attention_mask:torch.Tensor, # the model; (B, L) tokens and 0/1 mask
+               cut:int, # stages to run, at least 1 (the embeddings)
+              )->torch.Tensor: # hidden states (B, L, H)
+    "The first cut stages of a text tower: the embeddings and layers up to cut-1."
+    stages = text_stages(bert)
+    return _run_layers(bert, stages[0](input_ids=input_ids), attention_mask, stages[1:cut])
+
+def text_upper(tower:nn.Module, h:torch.Tensor, attention_mask:torch.Tensor, # a TextEncoder; text_lower's output; the mask
+               cut:int, # stages text_lower ran
+              )->torch.Tensor: # pooled features (B, H), what TextEncoder returns
+    "The rest of a text tower's layers from stage cut, then the tower's pooling."
+    return pool(_run_layers(tower.model, h, attention_mask, text_stages(tower.model)[cut:]), attention_mask, tower.pooling)
+
+# %% ../nbs/11_fast.ipynb #28ffbfae
+@torch.no_grad()
+def lower_images(model, paths:list, # a CLIP in eval mode; image files
+                 cut:int, # image stages to run
+                 flip:bool=False, # also the horizontal mirror of each image
+                 batch_size:int=64, progress:bool=True, # images per forward pass; a progress bar
+                )->dict: # images (I, C, h, w) fp16, and images_flip when flip
+    "The lower image stages over each image's evaluation transform (and its mirror), on the CPU in fp16."
+    tfm, net, out = model.image_transform(train=False), model.image_encoder.model, dict(images=[], images_flip=[])
+    for s in (partial(progress_bar, leave=False) if progress else iter)(range(0, len(paths), batch_size)):
+        x = torch.stack([tfm(load_image(p)) for p in paths[s:s + batch_size]]).to(model.device, model.logit_scale.dtype)
+        out['images'].append(image_lower(net, x, cut).half().cpu())
+        if flip: out['images_flip'].append(image_lower(net, x.flip(-1), cut).half().cpu())
+    return {k: torch.cat(v) for k, v in out.items() if v}
+
+# %% ../nbs/11_fast.ipynb #746f1b9e
+@torch.no_grad()
+def lower_texts(model, captions:list, # a CLIP in eval mode; the captions
+                cut:int, # text stages to run
+                batch_size:int=256, # captions per forward pass
+               )->dict: # text (sum of lengths, H) fp16 and text_len (T,)
+    "The lower text stages over every caption, real tokens only, packed one caption after another; similar lengths batched together."
+    captions = list(captions)
+    lens = torch.tensor([len(e) for e in model.tokenizer(captions, truncation=True, max_length=model.text_encoder.max_length)['input_ids']])
+    order, out = lens.argsort(), [None] * len(captions)
+    for s in range(0, len(captions), batch_size):
+        ii = order[s:s + batch_size].tolist()
+        t = model.tokenize([captions[i] for i in ii])
+        h = text_lower(model.text_encoder.model, t['input_ids'], t['attention_mask'], cut)
+        for j, i in enumerate(ii): out[i] = h[j, :lens[i]].half().cpu()
+    return dict(text=torch.cat(out), text_len=lens)
+
+# %% ../nbs/11_fast.ipynb #d4e0a8c6
+def _on_disk(path:Path, compute)->dict:
+    "The tensors at path, or compute() written there first (complete or not at all)."
+    if path.exists(): return read_tensors(path)
+    f = compute()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_file(f, path.with_suffix('.tmp')); path.with_suffix('.tmp').replace(path)
+    return f
+
+def _key(*parts)->str: return hashlib.sha1('|'.join(map(str, parts)).encode()).hexdigest()[:16]
+
+# %% ../nbs/11_fast.ipynb #0844a434
+def partial_features(model, df:pd.DataFrame, split:str, # a CLIP; caption table; which split
+                     image_cut:int, text_cut:int, # stages of each tower run once
+                     flip:bool=False, # also cache the mirrored images
+                     cache_dir=None, # root of the cache (default: ~/.cache/clip_tutorial); files go to its partial folder
+                     progress:bool=True, # progress bar over the images
+                    )->dict: # lower_images + lower_texts + text_start, caption_image_idx, relevant
+    "The lower stages' outputs for one split, read from disk when these towers already ran on these images and captions."
+    sub = df[df['split'] == split]
+    idx, images = pd.factorize(sub['image'])
+    folder, was_training = Path(cache_dir or CACHE_DIR)/'partial', model.training
+    ikey = _key(model_fingerprint(model.image_encoder), json.dumps(model.data_config, default=str), image_cut, flip, *map(file_fingerprint, images))
+    tkey = _key(model_fingerprint(model.text_encoder), model.text_encoder.max_length, text_cut, *sub['caption'])
+    model.eval()
+    try: f = (_on_disk(folder/f'{split}-images-{ikey}.safetensors', lambda: lower_images(model, list(images), image_cut, flip, progress=progress))
+              | _on_disk(folder/f'{split}-text-{tkey}.safetensors', lambda: lower_texts(model, sub['caption'], text_cut)))
+    finally: model.train(was_training)
+    f['text_start'] = torch.cat([torch.zeros(1, dtype=torch.long), f['text_len'].cumsum(0)[:-1]])
+    return f | dict(caption_image_idx=torch.as_tensor(idx), relevant=relevance(sub, idx, len(images)), image_cut=image_cut, text_cut=text_cut)
+
+# %% ../nbs/11_fast.ipynb #357d4741
+class PartialItems(Dataset):
+    "Item i: image i's cached lower output (its mirror, when drawn) and the packed hidden states of one of its captions, drawn at random."
+    def __init__(self, features:dict, # from partial_features
+                 flip:bool=False): # draw the mirrored image half of the time (needs images_flip)
+        self.f, self.flip, idx = features, flip and 'images_flip' in features, features['caption_image_idx']
+        order = idx.argsort(stable=True)
+        self.captions_of = list(order.split(torch.bincount(idx, minlength=len(features['images'])).tolist()))
+    def __len__(self): return len(self.captions_of)
+    def __getitem__(self, i):
+        caps = self.captions_of[i]
+        j = int(caps[torch.randint(len(caps), ())])
+        key = 'images_flip' if self.flip and torch.rand(()) < 0.5 else 'images'
+        s, n = int(self.f['text_start'][j]), int(self.f['text_len'][j])
+        return dict(image_hidden=self.f[key][i], text_hidden=self.f['text'][s:s + n], image_idx=i)
+
+# %% ../nbs/11_fast.ipynb #054cb02a
+def collate_partial(items:list, # PartialItems items
+                    image_cut:int, text_cut:int, # where the upper stages of each tower start
+                   )->dict: # image_hidden, text_hidden (B, L, H) zero-padded, text_mask, image_idx, image_cut, text_cut
+    "A batch of cached lower outputs, captions padded to the longest."
+    lens = torch.tensor([len(it['text_hidden']) for it in items])
+    return dict(image_hidden=torch.stack([it['image_hidden'] for it in items]),
+                text_hidden=nn.utils.rnn.pad_sequence([it['text_hidden'] for it in items], batch_first=True),
+                text_mask=(torch.arange(int(lens.max()))[None] < lens[:, None]).long(),
+                image_idx=torch.tensor([it['image_idx'] for it in items]), image_cut=torch.tensor(image_cut), text_cut=torch.tensor(text_cut))
+
+def partial_forward(model, # a CLIP
+                    batch:dict, # from collate_partial
+                   )->tuple: # (img_emb, txt_emb, logit_scale)
+    "The upper stages of both towers on a batch of cached lower outputs, then the heads."
+    m = unwrap(model)
+    img = image_upper(m.image_encoder.model, batch['image_hidden'], int(batch['image_cut']))
+    txt = text_upper(m.text_encoder, batch['text_hidden'], batch['text_mask'], int(batch['text_cut']))
+    return model(img, txt, tower=False)
+
+BATCH_FORWARDS['image_hidden'] = partial_forward
+
+# %% ../nbs/11_fast.ipynb #c3efa495
+def text_batch(features:dict, idx:torch.Tensor, # from partial_features; caption indices
+              )->tuple: # hidden states (B, L, H) zero-padded, mask (B, L)
+    "Padded lower text outputs of some captions of a split."
+    starts, lens = features['text_start'][idx], features['text_len'][idx]
+    h = nn.utils.rnn.pad_sequence([features['text'][s:s + n] for s, n in zip(starts.tolist(), lens.tolist())], batch_first=True)
+    return h, (torch.arange(int(lens.max()))[None] < lens[:, None]).long()
+
+def validate_partial(model, features:dict, # a CLIP; a split's partial_features
+                     batch_size:int=256, # images or captions per forward pass
+                    )->dict: # valid_loss and the recall_at_k metrics
+    "embedding_metrics of a split from its cached lower outputs: upper stages and heads, in eval mode."
+    m, was_training = unwrap(model), model.training
+    dev, dt, fi, ft = m.device, m.logit_scale.dtype, features['image_cut'], features['text_cut']
+    m.eval()
+    with torch.no_grad():
+        img = torch.cat([m.encode_image(image_upper(m.image_encoder.model, x.to(dev, dt), fi), tower=False) for x in features['images'].split(batch_size)])
+        txt = torch.cat([m.encode_text(text_upper(m.text_encoder, h.to(dev, dt), mask.to(dev), ft), tower=False)
+                         for h, mask in (text_batch(features, ii) for ii in torch.arange(len(features['text_len'])).split(batch_size))])
+    m.train(was_training)
+    return embedding_metrics(img, txt, features['caption_image_idx'], features['relevant'], m.scale.detach(), loss_for(m), batch_size)
+
+# %% ../nbs/11_fast.ipynb #a39a26d4
+def _cut(tower, stages, field, config):
+    "Stages from the input side with no trainable weight: the part that runs once."
+    cut = 0
+    while cut < len(stages) and not any(p.requires_grad for p in stages[cut].parameters()): cut += 1
+    if not cut: raise ValueError(f"pipeline 'partial' needs the lower part of each tower frozen: set TrainConfig.{field} below "
+                                 f"{len(tower_groups(tower))}, got {getattr(config, field)}")
+    return cut
+
+def partial_pipeline(config:TrainConfig, model, df:pd.DataFrame, # the run's settings; the CLIP to train; caption table
+                     rank:int=0, world_size:int=1, # this process and how many share each batch
+                    )->tuple: # (train_dl, valid_fn)
+    "Partly frozen towers: the frozen lower stages run once (cached on disk); the upper stages and heads train on their outputs."
+    c = config
+    if world_size > 1: raise ValueError("pipeline 'partial' trains in one process: use pipeline 'files' or 'cached' under torchrun")
+    if c.backward != 'plain': raise ValueError(f"pipeline 'partial' takes TrainConfig.backward 'plain', got {c.backward!r}")
+    ic = _cut(model.image_encoder, image_stages(model.image_encoder.model), 'image_train_blocks', c)
+    tc = _cut(model.text_encoder, text_stages(model.text_encoder.model), 'text_train_layers', c)
+    flip = ifnone(c.augment, c.data != 'shapes')
+    bar = c.progress and not rank and (in_notebook() or sys.stdout.isatty())  # no bar redraws in a log file
+    f = {s: partial_features(model, df, s, ic, tc, flip and s == 'train', c.cache_dir, bar) for s in ('train', 'valid')}
+    dl = epoch_loader(PartialItems(f['train'], flip), c.batch_size, c.seed, collate_fn=partial(collate_partial, image_cut=ic, text_cut=tc))
+    return dl, partial(validate_partial, features=f['valid'], batch_size=c.batch_size)
+
+PIPELINES['partial'] = partial_pipeline

@@ -3,13 +3,14 @@
 Puts the earlier version (a git ref) in a temporary worktree and runs each version's own `clip_tutorial_train`
 entry point (the one its settings.ini declares), with that version's folder first on PYTHONPATH, alternately (old, new, old, new, ...), each run in its own empty folder. Prints each run's wall time, its test
 R@1 both ways and the largest epoch-to-epoch fall of validation text-to-image R@1 after the warm-up, then the
-medians and the old/new ratio of wall time, pair by pair.
+medians and the old/new ratios, pair by pair: of wall time, and of CPU time (user + system seconds of the run, which
+other jobs on a shared machine disturb less than the wall time).
 
   python benchmarks/default_speed.py                          # 3f4055c against this checkout, 2 runs each
   python benchmarks/default_speed.py --runs 3 --args="--threads 1"
   python benchmarks/default_speed.py --new /path/to/other/checkout
 """
-import argparse, configparser, os, re, shlex, shutil, statistics, subprocess, sys, tempfile, time
+import argparse, configparser, os, re, resource, shlex, shutil, statistics, subprocess, sys, tempfile, time
 from pathlib import Path
 import pandas as pd
 
@@ -31,30 +32,34 @@ def largest_fall(metrics_csv:Path, # metrics.csv of a run
     return max([a - b for a, b in zip(v[peak:], v[peak + 1:])] or [0.])
 
 def entry_point(code:Path, # root of a checkout (holds settings.ini and the clip_tutorial package)
+                work:Path, # folder to write the launcher into
                )->list: # the command line that runs its clip_tutorial_train
-    "The `clip_tutorial_train` console script that `code`'s settings.ini declares, as a python command line."
+    "The `clip_tutorial_train` console script that `code`'s settings.ini declares, written out as pip writes it."
     ini = configparser.ConfigParser(); ini.read(code/'settings.ini')
     scripts = dict(l.split('=', 1) for l in ini.get('DEFAULT', 'console_scripts', fallback='').split() if '=' in l)
     if 'clip_tutorial_train' not in scripts: sys.exit(f"{code/'settings.ini'} declares no clip_tutorial_train console script")
     mod, fn = scripts['clip_tutorial_train'].split(':')
-    return [sys.executable, '-c', f"import sys; from {mod} import {fn}; sys.argv[0] = 'clip_tutorial_train'; sys.exit({fn}())"]
+    launcher = work/'clip_tutorial_train'  # a file, like the installed script: fastcore's call_parse reads sys.argv only from a module
+    launcher.write_text(f"import sys\nfrom {mod} import {fn}\nif __name__ == '__main__': sys.exit({fn}())\n")
+    return [sys.executable, str(launcher)]
 
 def run_default(code:Path, # folder put first on PYTHONPATH (it holds the clip_tutorial package)
                 work:Path, # empty folder to run in (the run writes runs/clip there)
                 args:list, # extra flags (none for the default)
-               )->dict: # wall, t2i, i2t, fall, ok
+               )->dict: # wall, cpu, t2i, i2t, fall, ok
     "Run `code`'s `clip_tutorial_train` with `code` first on PYTHONPATH inside `work`; wall time, test R@1, largest validation fall."
     work.mkdir(parents=True)
     env = os.environ | dict(PYTHONPATH=str(code))
-    t0 = time.perf_counter()
-    r = subprocess.run([*entry_point(code), *args], cwd=work, env=env, capture_output=True, text=True)
-    wall = time.perf_counter() - t0
+    u0, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+    r = subprocess.run([*entry_point(code, work), *args], cwd=work, env=env, capture_output=True, text=True)
+    wall, u1 = time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (u1.ru_utime - u0.ru_utime) + (u1.ru_stime - u0.ru_stime)
     (work/'log.txt').write_text(r.stdout + r.stderr)
     t2i, i2t = (re.search(rf'^{d}\s+([\d.]+)', r.stdout, re.M) for d in ('text->image', 'image->text'))
     csv = next(work.glob('**/metrics.csv'), None)
     ok = r.returncode == 0 and t2i is not None and i2t is not None
     if not ok: print(f'  failed (exit {r.returncode}); last lines:\n' + '\n'.join((r.stdout + r.stderr).splitlines()[-5:]))
-    return dict(wall=wall, t2i=float(t2i[1]) if t2i else float('nan'), i2t=float(i2t[1]) if i2t else float('nan'),
+    return dict(wall=wall, cpu=cpu, t2i=float(t2i[1]) if t2i else float('nan'), i2t=float(i2t[1]) if i2t else float('nan'),
                 fall=largest_fall(csv) if csv else float('nan'), ok=ok)
 
 def main():
@@ -71,22 +76,24 @@ def main():
     old_code = worktree(a.ref, tmp/'old_code')
     versions, args = dict(old=old_code, new=Path(a.new).resolve()), shlex.split(a.args)
     print(f"clip_tutorial_train {a.args}\nold: {a.ref} ({old_code})\nnew: {versions['new']}\n")
-    print(f"{'run':<7} {'wall s':>8} {'test t2i R@1':>13} {'test i2t R@1':>13} {'largest valid t2i fall':>23}", flush=True)
+    print(f"{'run':<7} {'wall s':>8} {'cpu s':>8} {'test t2i R@1':>13} {'test i2t R@1':>13} {'largest valid t2i fall':>23}", flush=True)
     res = dict(old=[], new=[])
     try:
         for i in range(a.runs):
             for name, code in versions.items():
                 r = run_default(code, tmp/f'{name}{i}', args)
                 res[name].append(r)
-                print(f"{name}{i:<4} {r['wall']:8.1f} {r['t2i']:13.3f} {r['i2t']:13.3f} {r['fall']:23.3f}", flush=True)
+                print(f"{name}{i:<4} {r['wall']:8.1f} {r['cpu']:8.1f} {r['t2i']:13.3f} {r['i2t']:13.3f} {r['fall']:23.3f}", flush=True)
     finally:
         subprocess.run(['git', '-C', str(ROOT), 'worktree', 'remove', '--force', str(old_code)], capture_output=True)
         if not a.keep: shutil.rmtree(tmp, ignore_errors=True)
-    med = {n: {k: statistics.median(r[k] for r in rs) for k in ('wall', 't2i', 'i2t', 'fall')} for n, rs in res.items()}
-    ratios = [o['wall'] / n['wall'] for o, n in zip(res['old'], res['new'])]
+    med = {n: {k: statistics.median(r[k] for r in rs) for k in ('wall', 'cpu', 't2i', 'i2t', 'fall')} for n, rs in res.items()}
+    ratio = lambda k: [o[k] / n[k] for o, n in zip(res['old'], res['new'])]
     print('\nmedians')
-    for n, m in med.items(): print(f"{n:<7} {m['wall']:8.1f} {m['t2i']:13.3f} {m['i2t']:13.3f} {m['fall']:23.3f}")
-    print(f"\nold/new wall time, pair by pair: {', '.join(f'{x:.2f}' for x in ratios)}; median {statistics.median(ratios):.2f}x")
+    for n, m in med.items(): print(f"{n:<7} {m['wall']:8.1f} {m['cpu']:8.1f} {m['t2i']:13.3f} {m['i2t']:13.3f} {m['fall']:23.3f}")
+    print()
+    for k, what in (('wall', 'wall time'), ('cpu', 'CPU time')):
+        print(f"old/new {what}, pair by pair: {', '.join(f'{x:.2f}' for x in ratio(k))}; median {statistics.median(ratio(k)):.2f}x")
     if not all(r['ok'] for rs in res.values() for r in rs): sys.exit(1)
 
 if __name__ == '__main__': main()

@@ -87,9 +87,10 @@ def main():
     finally:
         subprocess.run(['git', '-C', str(ROOT), 'worktree', 'remove', '--force', str(old_code)], capture_output=True)
         if not a.keep: shutil.rmtree(tmp, ignore_errors=True)
-    med = {n: {k: statistics.median(r[k] for r in rs) for k in ('wall', 'cpu', 't2i', 'i2t', 'fall')} for n, rs in res.items()}
-    ratio = lambda k: [o[k] / n[k] for o, n in zip(res['old'], res['new'])]
-    print('\nmedians')
+    ok = {n: [r for r in rs if r['ok']] or [dict.fromkeys(('wall', 'cpu', 't2i', 'i2t', 'fall'), float('nan'))] for n, rs in res.items()}
+    med = {n: {k: statistics.median(r[k] for r in rs) for k in ('wall', 'cpu', 't2i', 'i2t', 'fall')} for n, rs in ok.items()}
+    ratio = lambda k: [o[k] / n[k] for o, n in zip(res['old'], res['new']) if o['ok'] and n['ok']] or [float('nan')]  # finished pairs only
+    print('\nmedians of the finished runs')
     for n, m in med.items(): print(f"{n:<7} {m['wall']:8.1f} {m['cpu']:8.1f} {m['t2i']:13.3f} {m['i2t']:13.3f} {m['fall']:23.3f}")
     print()
     for k, what in (('wall', 'wall time'), ('cpu', 'CPU time')):

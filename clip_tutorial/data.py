@@ -725,17 +725,21 @@ class TrainDataset(Dataset):
     def __init__(self, df:pd.DataFrame, # caption table (the training rows)
                  tfm=None, # image transform (e.g. image_transforms(cfg, train=True)); None returns the PIL image
                  in_memory:bool=False, # keep each decoded image after its first load (small datasets: no decoding after epoch 1)
+                 fixed_tfm:bool=False, # tfm draws nothing at random (no augmentation): with in_memory, keep the transformed tensors
                 ):
         _check_table(df)
         caps = df.groupby("image", sort=False)["caption"].agg(list)
         self.images, self.captions, self.tfm = caps.index.tolist(), caps.tolist(), tfm
-        self.decoded = {} if in_memory else None  # image index -> PIL image; each worker process keeps its own
+        self.decoded = {} if in_memory else None  # image index -> PIL image (or tensor, fixed_tfm); each worker process keeps its own
+        self.fixed = in_memory and fixed_tfm and tfm is not None
         self.unreadable = torch.zeros(len(self.images), dtype=torch.bool).share_memory_()  # shared with worker processes
     def __len__(self): return len(self.images)
     def load(self, i):
-        "The decoded image `i`, from memory when `in_memory` and already seen."
+        "The decoded image `i` (transformed, with fixed_tfm), from memory when `in_memory` and already seen."
         if self.decoded is None: return load_image(self.images[i])
-        if i not in self.decoded: self.decoded[i] = load_image(self.images[i])
+        if i not in self.decoded:
+            img = load_image(self.images[i])
+            self.decoded[i] = self.tfm(img) if self.fixed else img  # a fixed transform runs once per image
         return self.decoded[i]
     @property
     def skipped(self):
@@ -754,7 +758,8 @@ def __getitem__(self:TrainDataset, i):
             warnings.warn(f"skipped an unreadable training image (replaced by another one in its batch): {e}")
     else: raise ImageReadError(f"none of the {len(self)} training images can be read, e.g. {self.images[i]}")
     caps = self.captions[j]
-    return (self.tfm(img) if self.tfm else img), caps[torch.randint(len(caps), ()).item()], j
+    if self.tfm and not self.fixed: img = self.tfm(img)
+    return img, caps[torch.randint(len(caps), ()).item()], j
 
 # %% ../nbs/00_data.ipynb #acd3cc27
 class EvalDataset(Dataset):

@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_fast.ipynb #7da362ba
 from __future__ import annotations
-import ctypes, ctypes.util, hashlib, json, math, os, queue, sys, tempfile, threading, time
+import hashlib, json, math, os, queue, sys, tempfile, threading, time
 from contextlib import nullcontext
 from functools import partial
 from pathlib import Path
@@ -33,8 +33,7 @@ __all__ = ['synthetic_flickr', 'cache_size', 'cache_image', 'ImageCache', 'build
            'cached_pipeline', 'split_batch', 'grad_cache_backward', 'GatherWithGrad', 'gather_with_grad', 'global_loss',
            'gathered_backward', 'ddp_worker', 'run_ddp', 'image_stages', 'image_lower', 'image_upper', 'text_stages',
            'text_lower', 'text_upper', 'lower_images', 'lower_texts', 'partial_features', 'PartialItems',
-           'collate_partial', 'partial_forward', 'text_batch', 'validate_partial', 'keep_freed_memory',
-           'partial_pipeline']
+           'collate_partial', 'partial_forward', 'text_batch', 'validate_partial', 'partial_pipeline']
 
 # %% ../nbs/11_fast.ipynb #76341060
 _WORDS = dict(who="a man|a woman|two dogs|a child|a girl|a boy|a brown dog|three people|a cyclist|a black cat".split("|"),
@@ -372,11 +371,13 @@ class GatherWithGrad(torch.autograd.Function):
     "All-gather a (B, ...) tensor from every process; backward sums every process's gradient for this process's slot."
     @staticmethod
     def forward(ctx, x):
+        "Every process's (B, ...) tensor, concatenated in rank order."
         out = [torch.empty_like(x) for _ in range(dist.get_world_size())]
         dist.all_gather(out, x.contiguous())
         return torch.cat(out)  # (world_size * B, ...)
     @staticmethod
     def backward(ctx, grad):
+        "This process's slot of the gradient, summed over every process's copy of the loss."
         grad = grad.contiguous()
         dist.all_reduce(grad)  # sum over the processes' copies of the loss
         return grad.chunk(dist.get_world_size())[dist.get_rank()]
@@ -629,15 +630,6 @@ def validate_partial(model, features:dict, # a CLIP; a split's partial_features
     m.train(was_training)
     return embedding_metrics(img, txt, features['caption_image_idx'], features['relevant'], m.scale.detach(), loss_for(m), batch_size)
 
-# %% ../nbs/11_fast.ipynb #74b04aab
-def keep_freed_memory(limit:int=2**30, # bytes: blocks up to this size stay in the process when freed
-                     )->bool: # whether the C library took the setting (glibc only; elsewhere nothing changes)
-    "Let glibc keep freed memory for reuse instead of unmapping it, so big CPU activations are not page-faulted in again at every step."
-    try: libc = ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6')
-    except OSError: return False
-    if not hasattr(libc, 'mallopt'): return False
-    return bool(libc.mallopt(-1, limit) and libc.mallopt(-3, limit))  # M_TRIM_THRESHOLD, M_MMAP_THRESHOLD
-
 # %% ../nbs/11_fast.ipynb #a39a26d4
 def _cut(tower, stages, field, config):
     "Stages from the input side with no trainable weight: the part that runs once."
@@ -652,7 +644,6 @@ def partial_pipeline(config:TrainConfig, model, df:pd.DataFrame, # the run's set
                     )->tuple: # (train_dl, valid_fn)
     "Partly frozen towers: the frozen lower stages run once (cached on disk); the upper stages and heads train on their outputs."
     c = config
-    if model.device.type == 'cpu': keep_freed_memory()
     if world_size > 1: raise ValueError("pipeline 'partial' trains in one process: use pipeline 'files' or 'cached' under torchrun")
     if c.backward != 'plain': raise ValueError(f"pipeline 'partial' takes TrainConfig.backward 'plain', got {c.backward!r}")
     ic = _cut(model.image_encoder, image_stages(model.image_encoder.model), 'image_train_blocks', c)

@@ -244,7 +244,7 @@ def _head(self:CLIP, head, features, normalize=True):
 
 
 # %% ../nbs/05_model.ipynb #563973a8
-TINY_RESNET = dict(layers=[1, 1, 1, 1], channels=[16, 32, 64, 128], stem_width=16)  # timm resnet18 arguments: one block per stage, 16-128 channels
+TINY_RESNET = dict(layers=[1, 1, 1, 1], channels=[16, 32, 64, 128], stem_type='deep', stem_width=8)  # timm resnet18 arguments: a deep stem of three 3x3 convolutions (8, 8, 16 wide), one block per stage, 16-128 channels
 
 # %% ../nbs/05_model.ipynb #2144ba9f
 MODEL_PRESETS = dict(  # name -> function returning CLIPConfig fields; the one place presets are defined

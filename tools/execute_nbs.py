@@ -112,17 +112,17 @@ def path_leaks(cells):
             for t in _texts(o): found += [(i, m.group(0)) for m in pat.finditer(t) if (i, m.group(0)) not in found]
     return found
 
-def _skipper(flags):
+def _skipper(flags, ids=()):
     from nbdev.process import extract_directives
     def _skip(cell):
-        if cell.cell_type != 'code': return True
+        if cell.cell_type != 'code' or cell.get('id') in ids: return True
         if 'nbdev_export' + '(' in cell.source: return True
         d = extract_directives(cell, remove=False)
         if d.get('eval:', [''])[0].lower() == 'false': return True
         return bool(set(flags) & d.keys())
     return _skip
 
-def execute(path, flags=('gpu',)):
+def execute(path, flags=('gpu',), ids=()):
     "Run the notebook at `path` in place; return the machine-specific paths left in its outputs."
     from execnb.nbio import read_nb, write_nb
     from execnb.shell import CaptureShell
@@ -132,7 +132,7 @@ def execute(path, flags=('gpu',)):
     shell.set_path(path.parent)
     cwd = os.getcwd()
     os.chdir(path.parent)
-    skip = _skipper(flags)
+    skip = _skipper(flags, ids)
     def _post(cell):
         if not skip(cell) and cell.get('outputs'): cell.outputs = collapse_outputs(cell.outputs)
     try:
@@ -147,12 +147,13 @@ if __name__ == '__main__':
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('notebooks', nargs='+')
     p.add_argument('--skip', nargs='*', default=['gpu'], help='flags whose cells are not run')
+    p.add_argument('--skip-ids', nargs='*', default=[], help='ids of further cells not to run (their outputs are kept)')
     p.add_argument('--strict', action='store_true', help='exit 1 when an output holds a machine-specific path')
     a = p.parse_args()
     leaked = False
     for nb in a.notebooks:
         t = time.time()
-        try: leaks = execute(nb, a.skip)
+        try: leaks = execute(nb, a.skip, set(a.skip_ids))
         except Exception as e:
             print(f'FAILED {nb}: {type(e).__name__}: {e}', file=sys.stderr); sys.exit(1)
         print(f'executed {nb} in {time.time()-t:.1f}s')

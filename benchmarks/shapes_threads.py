@@ -8,20 +8,17 @@ Builds the default model and loaders exactly as `train` does, runs one warm-up e
 """
 import argparse, platform, time
 import torch
-from clip_tutorial.train import PIPELINES, Trainer, TrainConfig, build_model, load_captions, torch_threads
+from clip_tutorial.train import TrainConfig, make_trainer, torch_threads
 
 def epoch_seconds(threads:int, epochs:int=3, **config)->tuple:
     "Mean seconds of one training epoch of a fresh default model on `threads` torch threads, and the steps in an epoch."
     c = TrainConfig(progress=False, out_dir='/tmp/shapes_threads', **config)
     with torch_threads(threads):
-        torch.manual_seed(c.seed)
-        df = load_captions(c); model = build_model(c, df)
-        train_dl, valid_fn = PIPELINES[c.pipeline](c, model, df)
-        trainer = Trainer(model, train_dl, valid_fn, c)
+        trainer = make_trainer(c)[0]
         trainer.one_epoch()  # warm-up; also decodes the images into memory
         t0 = time.perf_counter()
         for e in range(epochs): trainer.epoch = e + 1; trainer.one_epoch()
-        return (time.perf_counter() - t0) / epochs, len(train_dl)
+        return (time.perf_counter() - t0) / epochs, len(trainer.train_dl)
 
 if __name__ == '__main__':
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])

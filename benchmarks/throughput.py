@@ -15,7 +15,7 @@ import argparse, datetime, platform, tempfile, time
 from pathlib import Path
 import torch
 from clip_tutorial.fast import synthetic_flickr
-from clip_tutorial.train import PIPELINES, TrainConfig, Trainer, build_model, load_captions, resolve_part
+from clip_tutorial.train import TrainConfig, make_trainer
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -40,18 +40,13 @@ def caption_table(a, work):
 
 def epoch_seconds(config:TrainConfig, epochs:int=2) -> tuple:
     "Seconds of the last of `epochs` training epochs, and the pairs it trained on."
-    df = load_captions(config)
-    torch.manual_seed(config.seed)
-    model = build_model(config, df)
-    model = model.to(config.device, memory_format=torch.channels_last) if config.channels_last else model.to(config.device)
-    train_dl, valid_fn = resolve_part(PIPELINES, config.pipeline, 'pipeline')(config, model, df)
-    trainer = Trainer(model, train_dl, valid_fn, config)
+    trainer = make_trainer(config)[0]
     for e in range(epochs):
         trainer.epoch = e
         if config.device.startswith('cuda'): torch.cuda.synchronize()
         t0 = time.perf_counter(); trainer.one_epoch()
         if config.device.startswith('cuda'): torch.cuda.synchronize()
-    return time.perf_counter() - t0, len(train_dl) * config.batch_size
+    return time.perf_counter() - t0, len(trainer.train_dl) * config.batch_size
 
 def main(a):
     work = Path(a.work or tempfile.mkdtemp())

@@ -12,8 +12,8 @@ __all__ = ['PRECISIONS', 'BATCH_FORWARDS', 'BACKWARDS', 'BN_BATCHES', 'RESUMABLE
            'tower_groups', 'train_top', 'freeze_frozen_norms', 'WeightAverage', 'recalibrate_bn', 'Trainer',
            'find_checkpoint', 'make_logger', 'mean_recall', 'load_captions', 'build_model', 'files_pipeline',
            'features_pipeline', 'resolve_part', 'keep_freed_memory', 'torch_threads', 'init_distributed',
-           'SyncedBatchNorm', 'sync_batch_norms', 'train', 'plot_history', 'plot_similarity', 'predictions',
-           'recall_table', 'save_plots']
+           'SyncedBatchNorm', 'sync_batch_norms', 'make_trainer', 'train', 'plot_history', 'plot_similarity',
+           'predictions', 'recall_table', 'save_plots']
 
 # %% ../nbs/06_train.ipynb #0883654b
 import ctypes, hashlib, importlib, inspect, json, math, os, platform, random, shutil, sys, time
@@ -832,6 +832,26 @@ def sync_batch_norms(model:nn.Module, # a model about to train in several proces
     return model
 
 # %% ../nbs/06_train.ipynb #3abe6f7a
+def make_trainer(config:TrainConfig, # the run's settings
+                 model_overrides:dict|None=None, # CLIPConfig fields replacing the preset's (a recipe's model section)
+                )->tuple: # (Trainer, the CLIP it trains, caption table)
+    "Everything a run needs before its first step: process group, seeds, captions, model, input pipeline, backward strategy."
+    c = config
+    rank, world_size, device = init_distributed(c.device)
+    if device.type == 'cpu': keep_freed_memory()
+    torch.manual_seed(c.seed); random.seed(c.seed); np.random.seed(c.seed)
+    df = load_captions(c)
+    model = build_model(c, df, **(model_overrides or {}))
+    train_top(model.image_encoder, c.image_train_blocks); train_top(model.text_encoder, c.text_train_layers)
+    model = model.to(device, memory_format=torch.channels_last) if c.channels_last else model.to(device)
+    if c.precision == 'fp64': model = model.double()
+    pipeline = resolve_part(PIPELINES, c.pipeline, 'pipeline')
+    backward = resolve_part(BACKWARDS, 'gathered' if world_size > 1 and c.backward == 'plain' else c.backward, 'backward')
+    if 'chunk_size' in inspect.signature(backward).parameters: backward = partial(backward, chunk_size=c.chunk_size)
+    train_dl, valid_fn = pipeline(c, model, df, rank, world_size)
+    net = torch.nn.parallel.DistributedDataParallel(sync_batch_norms(model)) if world_size > 1 else model
+    return Trainer(net, train_dl, valid_fn, c, backward, rank, world_size), model, df
+
 def train(config:TrainConfig|None=None, # the run's settings (default: TrainConfig())
           on_step=None, # called with the Trainer after every step
           model_overrides:dict|None=None, # CLIPConfig fields replacing the preset's (a recipe's model section)
@@ -840,23 +860,10 @@ def train(config:TrainConfig|None=None, # the run's settings (default: TrainConf
     "Train a `CLIP` as the config says, in this process or as one of the processes torchrun started."
     c = replace(config or TrainConfig(), **kwargs)
     with torch_threads(c.threads):
-        rank, world_size, device = init_distributed(c.device)
-        if device.type == 'cpu': keep_freed_memory()
-        torch.manual_seed(c.seed); random.seed(c.seed); np.random.seed(c.seed)
-        df = load_captions(c)
-        model = build_model(c, df, **(model_overrides or {}))
-        train_top(model.image_encoder, c.image_train_blocks); train_top(model.text_encoder, c.text_train_layers)
-        model = model.to(device, memory_format=torch.channels_last) if c.channels_last else model.to(device)
-        if c.precision == 'fp64': model = model.double()
-        pipeline = resolve_part(PIPELINES, c.pipeline, 'pipeline')
-        backward = resolve_part(BACKWARDS, 'gathered' if world_size > 1 and c.backward == 'plain' else c.backward, 'backward')
-        if 'chunk_size' in inspect.signature(backward).parameters: backward = partial(backward, chunk_size=c.chunk_size)
-        train_dl, valid_fn = pipeline(c, model, df, rank, world_size)
-        net = torch.nn.parallel.DistributedDataParallel(sync_batch_norms(model)) if world_size > 1 else model
-        trainer = Trainer(net, train_dl, valid_fn, c, backward, rank, world_size)
+        trainer, model, df = make_trainer(c, model_overrides)
         if c.resume: trainer.load_checkpoint(find_checkpoint(Path(c.out_dir)/'last'))
         history = trainer.fit(on_step)
-        model.load_state_dict(read_tensors(Path(c.out_dir)/'best'/'model.safetensors', device=str(device)))
+        model.load_state_dict(read_tensors(Path(c.out_dir)/'best'/'model.safetensors', device=str(model.device)))
         if trainer.is_main: save_plots(model, df, history, c.out_dir)
     return model.eval(), history
 

@@ -22,10 +22,10 @@ from transformers.masking_utils import create_bidirectional_mask
 from .data import file_fingerprint, load_image, image_transforms, get_dataloaders, _check_table
 from .encoders import CACHE_DIR, pool, tiny_tokenizer
 from .loss import clip_loss
-from .model import CLIP, CLIPConfig, model_preset, read_tensors
+from .model import TEXT_BATCH, CLIP, CLIPConfig, model_preset, read_tensors
 from .retrieval import model_fingerprint
-from .train import (BACKWARDS, BATCH_FORWARDS, PIPELINES, EpochSampler, TrainConfig, amp_setup, embedding_metrics,
-                                 epoch_loader, loss_for, plain_backward, relevance, tower_groups, train, train_step, unwrap, upcast, validate)
+from .step import BACKWARDS, BATCH_FORWARDS, amp_setup, loss_for, plain_backward, train_step, unwrap, upcast
+from .train import PIPELINES, EpochSampler, TrainConfig, embedding_metrics, epoch_loader, relevance, tower_groups, train, validate
 
 # %% auto #0
 __all__ = ['synthetic_flickr', 'cache_size', 'cache_image', 'ImageCache', 'build_image_cache', 'random_boxes', 'resized_crop',
@@ -313,7 +313,7 @@ def cached_pipeline(config:TrainConfig, # the run's settings
                    ) -> tuple: # (train_dl, valid_fn)
     "The fast input pipeline: decoded uint8 cache, tokens computed once, crops and normalisation on the model's device."
     c = config
-    cache_dir = Path(c.cache_dir or Path.home()/".cache"/"clip_tutorial")/"images"/f"{cache_size(model.data_config)}px"
+    cache_dir = Path(c.cache_dir or CACHE_DIR)/"images"/f"{cache_size(model.data_config)}px"
     train_dl, _ = get_fast_dataloaders(df, model.tokenizer, model.data_config, c.batch_size // world_size, cache_dir, model.device,
                                        num_workers=c.num_workers, seed=c.seed, rank=rank, world_size=world_size,
                                        progress=c.progress and not rank)
@@ -526,7 +526,7 @@ def lower_images(model, paths:list, # a CLIP in eval mode; image files
 @torch.no_grad()
 def lower_texts(model, captions:list, # a CLIP in eval mode; the captions
                 cut:int, # text stages to run
-                batch_size:int=256, # captions per forward pass
+                batch_size:int=TEXT_BATCH, # captions per forward pass
                )->dict: # text (sum of lengths, H) fp16 and text_len (T,)
     "The lower text stages over every caption, real tokens only, packed one caption after another; similar lengths batched together."
     captions = list(captions)

@@ -27,7 +27,7 @@ from safetensors import safe_open
 from safetensors.torch import save as safetensors_bytes
 
 from .data import ImageReadError, cli_errors, file_fingerprint, load_image
-from .model import CLIP
+from .model import TEXT_BATCH, CLIP
 
 # %% ../nbs/07_retrieval.ipynb #daa8450c
 def relevance_from_index(
@@ -116,7 +116,7 @@ def embed_images(
 def embed_texts(
     model, # a CLIP
     texts, # a sentence or a list of sentences
-    batch_size:int=256, # sentences per forward pass
+    batch_size:int=TEXT_BATCH, # sentences per forward pass
     progress:bool=True, # show a progress bar
 )->torch.Tensor: # (N, D) unit-norm text embeddings, on the CPU
     "Embed sentences in batches with no gradients, in eval mode, through `CLIP.encode_text`"

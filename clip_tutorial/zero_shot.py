@@ -14,6 +14,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from PIL import Image
 
+from .model import TEXT_BATCH
 from .retrieval import _as_list, _warn_unknown, embed_images, embed_texts
 
 # %% ../nbs/08_zero_shot.ipynb #bc2c8cc8
@@ -77,7 +78,7 @@ def zero_shot_weights(
     model, # a CLIP
     classnames, # C class names
     templates=SIMPLE_TEMPLATES, # T templates with one {}
-    batch_size:int=256, # prompts per forward pass
+    batch_size:int=TEXT_BATCH, # prompts per forward pass
     progress:bool=False, # show a progress bar
 )->torch.Tensor: # (C, D) unit-norm class embeddings
     "One unit vector per class: the normalised mean of its normalised prompt embeddings"

@@ -397,7 +397,7 @@ def check_pages(nbs, src_cells=None, modules=None, side=None, unrendered=()):
         probs += maths_problems(raw, warns, n)
         probs += figure_problems(body, n)
         probs += remote_problems(doc, n)
-    skip = {re.sub(r'^\d+_', '', Path(n).stem) + '.html' for n in unrendered} | set(unrendered)
+    skip = {re.sub(r'^\d+[a-zA-Z0-9]*_', '', Path(n).stem) + '.html' for n in unrendered} | set(unrendered)
     probs += [p for p in link_problems(site) if not any(f' {s}' in p or f' {s}#' in p for s in skip)]
     return probs, site
 

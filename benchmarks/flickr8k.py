@@ -1,13 +1,13 @@
 """Flickr8k benchmark: `clip_tutorial_train --config recipes/flickr8k_cpu.yaml` from nothing, timed, with its test Recall@K.
 
 The recipe trains the offline pretrained towers (EfficientNet-Lite0 + all-MiniLM-L6-v2) with the `partial` pipeline: the
-frozen lower stages of both towers run once and are cached, the upper stages and the heads train on their outputs, the
-weights of the last epochs are averaged; the epoch is chosen on the 1000 dev images. This script runs the command with an
+frozen lower stages of both towers run once and are cached, the heads train alone first, then the upper stages with them on
+their outputs, the weights of the last epochs are averaged; the epoch is chosen on the 1000 dev images. This script runs the command with an
 empty cache folder (so the timed run includes the pass of the lower stages), echoes its output, and prints the wall time
 and the 1000 official test images' Recall@1/5/10 both ways as a table row; OUT_DIR/results.json keeps them
-(benchmarks/RESULTS.md records the measured runs). Not a test: about an hour on 2 CPU cores.
+(benchmarks/RESULTS.md records the measured runs). Not a test: about half an hour on 2 CPU cores.
 
-    OMP_NUM_THREADS=2 HF_HUB_OFFLINE=1 MPLBACKEND=Agg python benchmarks/flickr8k.py --data_path ../shared/data/flickr8k
+    python benchmarks/flickr8k.py --data_path ../shared/data/flickr8k
 
 Arguments it does not know go to the command, e.g. `--epochs 2 --average_from 2` for a short check, or
 `--data table` with `--data_path FILE` for a caption table of a subset.

@@ -62,7 +62,7 @@ class Curves:
     def __init__(self, pieces:list): self.pieces = [list(p) for p in pieces] # [start, end, warmup_steps, peak] per piece
     def __call__(self, step:int)->float: # optimiser steps taken so far
         "The sum of the pieces at `step` (each is 0 outside its own steps)."
-        return sum(peak * warmup_cosine(step, end, warm, start=start) if step < end else 0. for start, end, warm, peak in self.pieces)
+        return sum(peak * warmup_cosine(step, end, warm, start=start) for start, end, warm, peak in self.pieces)
 
 def make_scheduler(opt, # the optimiser
                    total_steps:int, # steps in the whole run

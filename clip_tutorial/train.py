@@ -33,13 +33,13 @@ from torch import nn
 from torch.utils.data import DataLoader, Dataset, Sampler
 from .data import Collate, TrainDataset, check_images, file_fingerprint, image_transforms, load_image, read_dataset
 from .encoders import CACHE_DIR
-from .loss import MAX_LOGIT_SCALE, clip_loss, siglip_loss
+from .loss import clip_loss
 from .model import MODEL_PRESETS, TEXT_BATCH, CLIP, CLIPConfig, caption_vocab, check_field_types, model_preset, read_json, read_tensors
 from .retrieval import (embed_images, embed_texts, evaluate, model_fingerprint, recall_at_k,
                                      relevance_from_index, relevance_from_scene, show_text_to_image, text_to_image)
 from .shapes import make_shapes
-from .step import (BACKWARDS, BATCH_FORWARDS, PRECISIONS, TOWER_PARTS, amp_setup, forward_batch, is_tower_group, loss_for,
-                                make_scheduler, param_groups, plain_backward, train_step, unwrap, upcast)
+from .step import (BACKWARDS, PRECISIONS, TOWER_PARTS, amp_setup, forward_batch, is_tower_group, loss_for,
+                                make_scheduler, param_groups, plain_backward, train_step, unwrap)
 from .checkpoint import _jsonable, load_optimizer_state, optimizer_state, rng_state, set_rng_state
 
 # %% ../nbs/06_train.ipynb #4e2bb2d9

@@ -15,7 +15,7 @@ import torch
 from clip_tutorial.data import read_flickr8k
 from clip_tutorial.model import CLIP
 import clip_tutorial.pretrained  # defines CLIP.from_pretrained
-from clip_tutorial.retrieval import evaluate
+from clip_tutorial.evaluate import evaluate
 from clip_tutorial.zero_shot import SIMPLE_TEMPLATES, ZeroShotClassifier
 
 CLASSES = ['dog', 'child', 'bicycle', 'beach', 'mountain', 'street', 'snow', 'water']  # things Flickr8k photos show often

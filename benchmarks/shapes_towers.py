@@ -10,7 +10,7 @@ a hit is an image of the same scene).
 """
 import argparse, json, tempfile, time
 import torch
-from clip_tutorial.retrieval import evaluate
+from clip_tutorial.evaluate import evaluate
 from clip_tutorial.train import TrainConfig, load_captions, train
 
 def run(a):

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 from .data import cli_errors
 from .model import CLIPConfig
-from .retrieval import evaluate
+from .evaluate import evaluate
 from .train import TrainConfig, load_captions, recall_table, train
 
 # %% ../nbs/12_command.ipynb #6384fdef
@@ -104,7 +104,10 @@ def clip_tutorial_train(argv:list|None=None, # the arguments (default: the comma
         if int(os.environ.get('RANK', 0)): return 0
         write_recipe(Path(c.out_dir)/'recipe.yaml', c, model.config, mf.get('pretrained'))
         metrics = evaluate(model, load_captions(c), split='test', batch_size=c.batch_size, progress=False)
-        print(f"\nbest epoch {int(history['mean_recall'].idxmax()) + 1} of {len(history)}; test split, {time.time() - t0:.0f}s in all")
+        avg = history.attrs.get('averaged')
+        best = (f"the weights averaged over epochs {len(history) - avg['epochs'] + 1}-{len(history)}" if avg and avg['kept']
+                else f"epoch {int(history['mean_recall'].idxmax()) + 1} of {len(history)}")
+        print(f"\nbest: {best}; test split, {time.time() - t0:.0f}s in all")
         print(recall_table(metrics).round(3).to_string())
         print(f"model: {Path(c.out_dir)/'best'} (CLIP.load), metrics: {Path(c.out_dir)/'metrics.csv'}, recipe: {Path(c.out_dir)/'recipe.yaml'}")
     return 0

@@ -23,7 +23,7 @@ from .data import file_fingerprint, load_image, image_transforms, get_dataloader
 from .encoders import CACHE_DIR, pool, tiny_tokenizer
 from .loss import clip_loss
 from .model import TEXT_BATCH, CLIP, CLIPConfig, model_preset, read_tensors
-from .retrieval import model_fingerprint
+from .evaluate import model_fingerprint
 from .step import BACKWARDS, BATCH_FORWARDS, amp_setup, loss_for, plain_backward, train_step, unwrap, upcast
 from .train import PIPELINES, EpochSampler, TrainConfig, embedding_metrics, epoch_loader, relevance, tower_groups, train, validate
 

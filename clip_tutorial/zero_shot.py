@@ -15,7 +15,7 @@ from fastcore.basics import patch
 from PIL import Image
 
 from .model import TEXT_BATCH
-from .retrieval import _as_list, _warn_unknown, embed_images, embed_texts
+from .evaluate import _as_list, _warn_unknown, embed_images, embed_texts
 
 # %% ../nbs/08_zero_shot.ipynb #bc2c8cc8
 IMAGENET_TEMPLATES = (

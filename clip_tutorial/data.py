@@ -4,7 +4,8 @@
 
 # %% ../nbs/00_data.ipynb #304c7674
 from __future__ import annotations
-import contextlib, csv, functools, hashlib, http.client, inspect, io, itertools, json, os, re, sys, textwrap, time, urllib.error, urllib.request
+import contextlib, csv, functools, hashlib, http.client, importlib, inspect, io, itertools, json, os, pkgutil, re, sys, textwrap, time
+import urllib.error, urllib.request
 import warnings, zipfile, zlib
 from pathlib import Path
 import matplotlib.pyplot as plt, numpy as np, pandas as pd, torch
@@ -15,11 +16,12 @@ from torch.utils.data import DataLoader, Dataset
 from torchvision.transforms import v2 as T
 
 # %% auto #0
-__all__ = ['CAPTION_COLUMNS', 'CLI_ERRORS', 'FLICKR8K_URLS', 'DATASETS', 'DATASET_SUFFIXES', 'SPLIT_NAMES', 'IMAGE_SUFFIXES',
-           'ImageReadError', 'to_rgb', 'load_image', 'cli_errors', 'split_sizes', 'split_by_image', 'split_counts',
-           'read_flickr8k', 'check_images', 'file_fingerprint', 'read_flickr30k', 'read_coco', 'show_captions',
-           'download_file', 'download_flickr8k', 'dataset', 'check_caption_table', 'read_dataset', 'read_table',
-           'read_folder', 'image_transforms', 'TrainDataset', 'EvalDataset', 'Collate', 'get_dataloaders']
+__all__ = ['CAPTION_COLUMNS', 'CLI_ERRORS', 'FLICKR8K_URLS', 'DATASETS', 'DATASET_SUFFIXES', 'PACKAGE', 'SPLIT_NAMES',
+           'IMAGE_SUFFIXES', 'ImageReadError', 'to_rgb', 'load_image', 'cli_errors', 'split_sizes', 'split_by_image',
+           'split_counts', 'read_flickr8k', 'check_images', 'file_fingerprint', 'read_flickr30k', 'read_coco',
+           'show_captions', 'download_file', 'download_flickr8k', 'dataset', 'import_package_modules',
+           'check_caption_table', 'read_dataset', 'read_table', 'read_folder', 'image_transforms', 'TrainDataset',
+           'EvalDataset', 'Collate', 'get_dataloaders']
 
 # %% ../nbs/00_data.ipynb #237ed647
 CAPTION_COLUMNS = ["image", "caption", "image_id", "split"]  # the first columns of every caption table
@@ -497,6 +499,16 @@ def dataset(name:str, # the name read_dataset and --data take
         return f
     return register
 
+# %% ../nbs/00_data.ipynb #4f3de58d
+PACKAGE = 'clip_tutorial'  # the package whose modules may register readers, tower kinds and training parts
+
+@functools.cache
+def import_package_modules()->tuple: # the names of the modules imported
+    "Import every public module of the package (once per process), so each name that any of them registers is in its registry."
+    names = sorted(m.name for m in pkgutil.iter_modules(importlib.import_module(PACKAGE).__path__) if not m.name.startswith('_'))
+    for name in names: importlib.import_module(f'{PACKAGE}.{name}')
+    return tuple(names)
+
 # %% ../nbs/00_data.ipynb #ce20626e
 SPLIT_NAMES = ("train", "valid", "test", "unused")  # the values of a caption table's split column
 
@@ -533,14 +545,14 @@ def _fill_split(df, valid_pct, test_pct, seed):
 
 def _resolve_data(data, path):
     "(reader name, path) for a registered name and its path, or for a table file or image folder given as `data`."
+    if data not in DATASETS: import_package_modules()  # a later module may register it
     if data in DATASETS: return data, path
-    hint = " (shapes is registered by clip_tutorial.shapes: import it)" if data == "shapes" else ""
-    if path is not None: raise ValueError(f"unknown dataset {data!r}{hint}: use one of {', '.join(DATASETS)}, or a table file or image folder as data")
+    if path is not None: raise ValueError(f"unknown dataset {data!r}: use one of {', '.join(DATASETS)}, or a table file or image folder as data")
     p = Path(data)
     if p.is_dir(): return "folder", p
     if p.suffix.lower() in DATASET_SUFFIXES: return DATASET_SUFFIXES[p.suffix.lower()], p
     if p.exists(): raise ValueError(f"{p}: no reader for {p.suffix or 'files without a suffix'}; registered: {', '.join(DATASET_SUFFIXES)} files, image folders")
-    raise FileNotFoundError(f"data={data!r} is neither a dataset ({', '.join(DATASETS)}){hint} nor an existing file or folder")
+    raise FileNotFoundError(f"data={data!r} is neither a dataset ({', '.join(DATASETS)}) nor an existing file or folder")
 
 # %% ../nbs/00_data.ipynb #67bdb8cc
 def read_dataset(data:str, # a name in DATASETS, or a table file (.csv, .tsv, .jsonl, .parquet) or image folder

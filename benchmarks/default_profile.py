@@ -13,7 +13,9 @@ import argparse, tempfile, time
 from pathlib import Path
 import torch
 from clip_tutorial.step import train_step
-from clip_tutorial.train import BN_BATCHES, TrainConfig, make_trainer, recalibrate_bn, torch_threads
+from clip_tutorial.processes import torch_threads
+from clip_tutorial.train import TrainConfig, make_trainer
+from clip_tutorial.tuning import BN_BATCHES, recalibrate_bn
 
 def timed(f, repeat:int=3)->float:
     "Median seconds of `repeat` calls of f()."

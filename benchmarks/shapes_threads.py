@@ -8,7 +8,8 @@ Builds the default model and loaders exactly as `train` does, runs one warm-up e
 """
 import argparse, platform, time
 import torch
-from clip_tutorial.train import TrainConfig, make_trainer, torch_threads
+from clip_tutorial.processes import torch_threads
+from clip_tutorial.train import TrainConfig, make_trainer
 
 def epoch_seconds(threads:int, epochs:int=3, **config)->tuple:
     "Mean seconds of one training epoch of a fresh default model on `threads` torch threads, and the steps in an epoch."

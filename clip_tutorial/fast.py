@@ -25,7 +25,10 @@ from .loss import clip_loss
 from .model import TEXT_BATCH, CLIP, CLIPConfig, model_preset, read_tensors
 from .evaluate import model_fingerprint
 from .step import BACKWARDS, BATCH_FORWARDS, amp_setup, loss_for, plain_backward, train_step, unwrap, upcast
-from .train import PIPELINES, EpochSampler, TrainConfig, embedding_metrics, epoch_loader, relevance, tower_groups, train, validate
+from .processes import EpochSampler, epoch_loader, wrap_ddp
+from .train import PIPELINES, TrainConfig, train
+from .tuning import tower_groups
+from .validation import embedding_metrics, relevance, validate
 
 # %% auto #0
 __all__ = ['synthetic_flickr', 'cache_size', 'cache_image', 'ImageCache', 'build_image_cache', 'random_boxes', 'resized_crop',
@@ -423,7 +426,7 @@ def ddp_worker(rank:int, # this process
     dist.init_process_group("gloo", init_method=f"file://{init_file}", rank=rank, world_size=world_size)
     try:
         model = model_fn(); model.load_state_dict(state_dict); model.eval()
-        ddp = torch.nn.parallel.DistributedDataParallel(model)
+        ddp = wrap_ddp(model)
         local = {k: v.chunk(world_size)[rank] for k, v in batch.items()}
         autocast, scaler = amp_setup("cpu", "fp32")
         if chunk_size: loss = grad_cache_backward(ddp, local, clip_loss, autocast, scaler, chunk_size)

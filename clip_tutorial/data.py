@@ -10,6 +10,7 @@ import warnings, zipfile, zlib
 from pathlib import Path
 import matplotlib.pyplot as plt, numpy as np, pandas as pd, torch
 from fastcore.basics import patch
+from fastcore.imports import in_notebook
 from fastprogress.fastprogress import progress_bar
 from PIL import Image, ImageOps
 from torch.utils.data import DataLoader, Dataset
@@ -18,10 +19,10 @@ from torchvision.transforms import v2 as T
 # %% auto #0
 __all__ = ['CAPTION_COLUMNS', 'CLI_ERRORS', 'FLICKR8K_URLS', 'DATASETS', 'DATASET_SUFFIXES', 'PACKAGE', 'SPLIT_NAMES',
            'IMAGE_SUFFIXES', 'ImageReadError', 'to_rgb', 'load_image', 'cli_errors', 'split_sizes', 'split_by_image',
-           'split_counts', 'read_flickr8k', 'check_images', 'file_fingerprint', 'read_flickr30k', 'read_coco',
-           'show_captions', 'download_file', 'download_flickr8k', 'dataset', 'import_package_modules',
-           'check_caption_table', 'read_dataset', 'read_table', 'read_folder', 'image_transforms', 'TrainDataset',
-           'EvalDataset', 'Collate', 'get_dataloaders']
+           'split_counts', 'read_flickr8k', 'watched', 'maybe_bar', 'check_images', 'file_fingerprint',
+           'read_flickr30k', 'read_coco', 'show_captions', 'download_file', 'download_flickr8k', 'dataset',
+           'import_package_modules', 'check_caption_table', 'read_dataset', 'read_table', 'read_folder',
+           'image_transforms', 'TrainDataset', 'EvalDataset', 'Collate', 'get_dataloaders']
 
 # %% ../nbs/00_data.ipynb #237ed647
 CAPTION_COLUMNS = ["image", "caption", "image_id", "split"]  # the first columns of every caption table
@@ -277,13 +278,25 @@ def read_flickr8k(path, # dataset root, Kaggle (Images/ + captions.txt) or origi
     split = _karpathy_split(karpathy_json, known) if karpathy_json else _official_split(root, known)
     return _drop_missing(_assign_split(df, split, seed, valid_pct, test_pct, rest_split), image_dir, missing)
 
+# %% ../nbs/00_data.ipynb #f9bee2f2
+def watched()->bool:
+    "True when output is watched live: in a Jupyter notebook, or with stdout a terminal (not a file or a pipe)."
+    return in_notebook() or sys.stdout.isatty()
+
+def maybe_bar(it, # the iterable to go through
+              show:bool=True, # whether the caller wants a bar (its `progress` argument)
+              **kwargs, # for fastprogress's progress_bar, e.g. total
+             ):
+    "`it` wrapped in a progress bar that disappears when done, if `show` and the output is `watched`; else `it` itself."
+    return progress_bar(it, leave=False, **kwargs) if show and watched() else it
+
 # %% ../nbs/00_data.ipynb #984a879c
 def check_images(df:pd.DataFrame, # caption table
                  progress:bool=True, # show a progress bar
                 ) -> pd.DataFrame:
     "`df` without the rows whose image cannot be decoded; a warning counts the skipped images."
     images, bad = df["image"].unique(), {}
-    for p in progress_bar(images, leave=False) if progress else images:
+    for p in maybe_bar(images, progress):
         try: load_image(p)
         except ImageReadError as e: bad[p] = e
     if bad:
@@ -406,7 +419,7 @@ def _fetch(url, part, timeout, progress, chunk_size=1 << 20):
         with open(part, "ab" if start else "wb") as f:
             chunks = iter(lambda: r.read(chunk_size), b"")
             n = -(-(total - start) // chunk_size) if total > start else None
-            for chunk in progress_bar(chunks, total=n, leave=False) if progress else chunks:
+            for chunk in maybe_bar(chunks, progress, total=n):
                 f.write(chunk)
     if total and part.stat().st_size != total:
         raise ConnectionError(f"got {part.stat().st_size} of {total} bytes")
@@ -455,7 +468,7 @@ def _extract(archive, dest, progress=True):
         for m in members:
             if not (dest/m.filename).resolve().is_relative_to(dest): raise ValueError(f"{archive}: member {m.filename!r} would land outside {dest}")
         todo = [m for m in members if not ((p := dest/m.filename).exists() and (m.is_dir() or p.stat().st_size == m.file_size))]
-        for m in progress_bar(todo, leave=False) if progress and todo else todo:
+        for m in maybe_bar(todo, progress and bool(todo)):
             try: zf.extract(m, dest)
             except (zipfile.BadZipFile, zlib.error, EOFError) as e:  # each member is CRC-checked as it is written
                 if not m.is_dir(): (dest/m.filename).unlink(missing_ok=True)

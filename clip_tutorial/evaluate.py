@@ -13,9 +13,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 import torch
-from fastprogress.fastprogress import progress_bar
 from PIL import Image
-from .data import load_image
+from .data import load_image, maybe_bar
 from .model import TEXT_BATCH
 
 # %% ../nbs/05a_evaluate.ipynb #daa8450c
@@ -64,7 +63,6 @@ def recall_at_k(
     return res
 
 # %% ../nbs/05a_evaluate.ipynb #f4e0e2a4
-def _progress(it, progress): return progress_bar(it, leave=False) if progress else it
 def _as_list(x): return [x] if isinstance(x, (str, Path, Image.Image)) else list(x)
 def _name(o, i): return f'image {i}' if isinstance(o, Image.Image) else repr(o) if isinstance(o, str) else str(o)
 
@@ -96,7 +94,7 @@ def embed_images(
     model.eval()
     try:
         with torch.no_grad():
-            for i in _progress(range(0, len(images), batch_size), progress):
+            for i in maybe_bar(range(0, len(images), batch_size), progress):
                 embs.append(model.encode_image(images[i:i + batch_size]).float().cpu())  # files and PIL images alike
     finally: model.train(was_training)
     return _check_finite(torch.cat(embs), images, 'image')
@@ -116,7 +114,7 @@ def embed_texts(
     model.eval()
     try:
         with torch.no_grad():
-            for i in _progress(range(0, len(texts), batch_size), progress):
+            for i in maybe_bar(range(0, len(texts), batch_size), progress):
                 embs.append(model.encode_text(texts[i:i + batch_size]).float().cpu())
     finally: model.train(was_training)
     return _check_finite(torch.cat(embs), texts, 'text')

@@ -4,29 +4,27 @@
 
 # %% ../nbs/11_fast.ipynb #7da362ba
 from __future__ import annotations
-import hashlib, json, math, os, queue, sys, tempfile, threading, time
+import hashlib, json, math, queue, tempfile, threading, time
 from contextlib import nullcontext
 from functools import partial
 from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn.functional as F
 import torch.distributed as dist, torch.multiprocessing as mp
 from fastcore.basics import ifnone, patch
-from fastcore.imports import in_notebook
-from fastprogress.fastprogress import progress_bar
 from PIL import Image
 from safetensors.torch import save_file
 from torch import nn
 from torch.utils.data import Dataset
 from torchvision.transforms import v2 as T
 from transformers.masking_utils import create_bidirectional_mask
-from .data import file_fingerprint, load_image, image_transforms, get_dataloaders, _check_table
-from .encoders import CACHE_DIR, pool, tiny_tokenizer
+from .data import file_fingerprint, load_image, get_dataloaders, maybe_bar, _check_table
+from .encoders import CACHE_DIR, pool
 from .loss import clip_loss
-from .model import TEXT_BATCH, CLIP, CLIPConfig, model_preset, read_tensors
+from .model import TEXT_BATCH, read_tensors
 from .evaluate import model_fingerprint
-from .step import BACKWARDS, BATCH_FORWARDS, amp_setup, loss_for, plain_backward, train_step, unwrap, upcast
+from .step import BACKWARDS, BATCH_FORWARDS, amp_setup, loss_for, plain_backward, unwrap, upcast
 from .processes import EpochSampler, epoch_loader, wrap_ddp
-from .train import PIPELINES, TrainConfig, train
+from .train import PIPELINES, TrainConfig
 from .tuning import tower_groups
 from .validation import embedding_metrics, relevance, validate
 
@@ -54,7 +52,7 @@ def synthetic_flickr(dest, # folder for the JPEGs (files already there are reuse
     dest, rng = Path(dest), np.random.default_rng(seed)  # rng: the captions
     dest.mkdir(parents=True, exist_ok=True)
     rows = []
-    for i in (progress_bar(range(n_images), leave=False) if progress else range(n_images)):
+    for i in maybe_bar(range(n_images), progress):
         path = dest/f"{i:05d}.jpg"
         if not path.exists():
             pix = np.random.default_rng([seed, i])  # per photo: the same texture whether or not others exist
@@ -120,7 +118,7 @@ def build_image_cache(paths:list, # image files, in the order of the cache rows
     (dest/"index.json").unlink(missing_ok=True)  # written last: a build that stops half-way is redone
     arr = np.lib.format.open_memmap(dest/"images.npy", mode="w+", dtype=np.uint8, shape=(len(paths), size, size, 3))
     dl = torch.utils.data.DataLoader(_Decode(paths, size, interpolation), batch_size=None, num_workers=num_workers)
-    for i, img in enumerate(progress_bar(dl, leave=False) if progress else dl): arr[i] = img
+    for i, img in enumerate(maybe_bar(dl, progress)): arr[i] = img
     arr.flush(); del arr
     (dest/"index.json").write_text(json.dumps(index))
     return ImageCache(dest)
@@ -519,7 +517,7 @@ def lower_images(model, paths:list, # a CLIP in eval mode; image files
                 )->dict: # images (I, C, h, w) fp16, and images_flip when flip
     "The lower image stages over each image's evaluation transform (and its mirror), on the CPU in fp16."
     tfm, net, out = model.image_transform(train=False), model.image_encoder.model, dict(images=[], images_flip=[])
-    for s in (partial(progress_bar, leave=False) if progress else iter)(range(0, len(paths), batch_size)):
+    for s in maybe_bar(range(0, len(paths), batch_size), progress):
         x = torch.stack([tfm(load_image(p)) for p in paths[s:s + batch_size]]).to(model.device, model.logit_scale.dtype)
         out['images'].append(image_lower(net, x, cut).half().cpu())
         if flip: out['images_flip'].append(image_lower(net, x.flip(-1), cut).half().cpu())
@@ -652,7 +650,7 @@ def partial_pipeline(config:TrainConfig, model, df:pd.DataFrame, # the run's set
     ic = _cut(model.image_encoder, image_stages(model.image_encoder.model), 'image_train_blocks', c)
     tc = _cut(model.text_encoder, text_stages(model.text_encoder.model), 'text_train_layers', c)
     flip = ifnone(c.augment, c.data != 'shapes')
-    bar = c.progress and not rank and (in_notebook() or sys.stdout.isatty())  # no bar redraws in a log file
+    bar = c.progress and not rank  # maybe_bar draws none in a log file
     f = {s: partial_features(model, df, s, ic, tc, flip and s == 'train', c.cache_dir, bar) for s in ('train', 'valid')}
     dl = epoch_loader(PartialItems(f['train'], flip), c.batch_size, c.seed, collate_fn=partial(collate_partial, image_cut=ic, text_cut=tc))
     return dl, partial(validate_partial, features=f['valid'], batch_size=c.batch_size)

@@ -22,8 +22,8 @@ from matplotlib.backend_bases import FigureCanvasBase
 from safetensors import safe_open
 from safetensors.torch import save as safetensors_bytes
 
-from .data import ImageReadError, cli_errors, file_fingerprint, load_image
-from .evaluate import (_check_count, _check_finite, _progress, embed_images, model_fingerprint, show_text_to_image,
+from .data import ImageReadError, cli_errors, file_fingerprint, load_image, maybe_bar
+from .evaluate import (_check_count, _check_finite, embed_images, model_fingerprint, show_text_to_image,
                                     text_to_image)
 from .model import CLIP
 
@@ -103,7 +103,7 @@ def _write_index(folder, model_key, paths, keys, emb):
 def _embed_files(model, folder, paths, batch_size, progress):
     "Embed readable files among `paths`: ({path: embedding}, skipped paths)"
     done, skipped = {}, []
-    for i in _progress(range(0, len(paths), batch_size), progress and len(paths) > 0):
+    for i in maybe_bar(range(0, len(paths), batch_size), progress and len(paths) > 0):
         ok, ims = [], []
         for p in paths[i:i + batch_size]:
             try: ims.append(load_image(folder/p)); ok.append(p)

@@ -11,9 +11,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 from fastcore.basics import patch
-from fastprogress.fastprogress import progress_bar
 from PIL import Image, ImageDraw
-from .data import CAPTION_COLUMNS, DATASETS, dataset, read_dataset, split_sizes
+from .data import CAPTION_COLUMNS, DATASETS, dataset, maybe_bar, read_dataset, split_sizes
 
 # %% auto #0
 __all__ = ['COLORS', 'PALETTE', 'BACKGROUND', 'SHAPES', 'SIZES', 'RADIUS', 'RELATIONS', 'INVERSE', 'TWO_OBJECT_PCT',
@@ -183,7 +182,7 @@ def draw_scenes(scenes:list, # what to draw
     if cfg.exists() and json.loads(cfg.read_text()) == settings and all(Path(p).exists() for p in paths): return False
     dest.mkdir(parents=True, exist_ok=True)
     cfg.unlink(missing_ok=True)
-    bar = progress_bar(scenes, leave=False) if progress and len(scenes) >= 1000 else scenes
+    bar = maybe_bar(scenes, progress and len(scenes) >= 1000)
     for s, p in zip(bar, paths): s.draw(image_size).save(p, compress_level=1)
     cfg.write_text(json.dumps(settings))
     return True

@@ -8,7 +8,7 @@ __all__ = ['RESUMABLE', 'SHOW', 'PIPELINES', 'TrainConfig', 'check_train_config'
            'make_trainer', 'train', 'plot_history', 'plot_similarity', 'predictions', 'recall_table', 'save_plots']
 
 # %% ../nbs/06_train.ipynb #0883654b
-import importlib, inspect, json, math, random, shutil, sys, time
+import importlib, inspect, json, math, random, shutil, time
 from collections import deque
 from dataclasses import asdict, dataclass, replace
 from functools import partial
@@ -17,11 +17,10 @@ import numpy as np, pandas as pd, torch
 import torch.distributed as dist
 import matplotlib.pyplot as plt
 from fastcore.basics import ifnone, patch
-from fastcore.imports import in_notebook
 from fastprogress.fastprogress import master_bar, progress_bar
 from safetensors.torch import save_file
 from torch import nn
-from .data import Collate, TrainDataset, check_images, image_transforms, load_image, read_dataset
+from .data import Collate, TrainDataset, check_images, image_transforms, load_image, read_dataset, watched
 from .encoders import CACHE_DIR
 from .model import MODEL_PRESETS, CLIP, caption_vocab, check_field_types, import_package_modules, model_preset, read_json, read_tensors
 from .evaluate import embed_images, embed_texts, show_text_to_image, text_to_image
@@ -261,7 +260,7 @@ def fit(self:Trainer, on_step=None, # called with the trainer after every step
     "Train from `self.epoch` to `config.epochs`: validate, log and checkpoint after each epoch, then weigh the averaged weights."
     c = self.config
     self.logger = make_logger(c.log, self.out, c) if self.is_main else (lambda row: None)
-    bars = c.progress and self.is_main and (in_notebook() or sys.stdout.isatty())  # a file gets one line per epoch instead
+    bars = c.progress and self.is_main and watched()  # a file gets one line per epoch instead
     epochs = range(self.epoch, c.epochs)
     mb = master_bar(epochs) if bars else None
     if mb: mb.write(SHOW, table=True)

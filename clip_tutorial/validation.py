@@ -8,13 +8,11 @@ __all__ = ['relevance', 'embedding_metrics', 'validate', 'tower_features', 'cach
 
 # %% ../nbs/05d_validation.ipynb #6d828b1c
 import hashlib, json
-from functools import partial
 from pathlib import Path
 import pandas as pd, torch
-from fastprogress.fastprogress import progress_bar
 from safetensors.torch import save_file
 from torch.utils.data import Dataset
-from .data import file_fingerprint, load_image
+from .data import file_fingerprint, load_image, maybe_bar
 from .encoders import CACHE_DIR
 from .loss import clip_loss
 from .model import TEXT_BATCH, read_tensors
@@ -77,11 +75,10 @@ def tower_features(model, # a CLIP
     caption_image_idx, images = pd.factorize(sub['image'])
     tfm, was_training, caps, img, txt = model.image_transform(train=False), model.training, list(sub['caption']), [], []
     model.eval()
-    bar = partial(progress_bar, leave=False) if progress else iter
-    for i in bar(range(0, len(images), batch_size)):
+    for i in maybe_bar(range(0, len(images), batch_size), progress):
         x = torch.stack([tfm(load_image(p)) for p in images[i:i + batch_size]]).to(model.device)  # (B, 3, H, W)
         img.append(model.image_encoder(x).float().cpu())
-    for i in bar(range(0, len(caps), TEXT_BATCH)):
+    for i in maybe_bar(range(0, len(caps), TEXT_BATCH), progress):
         txt.append(model.text_encoder(*model.tokenize(caps[i:i + TEXT_BATCH]).values()).float().cpu())
     model.train(was_training)
     return dict(image_features=torch.cat(img), text_features=torch.cat(txt), caption_image_idx=torch.as_tensor(caption_image_idx))
